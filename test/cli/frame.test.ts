@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, runLoaxa } from '../helpers/cli.js';
+
+const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+
+describe('loaxa command frame', () => {
+  it('prints its version', async () => {
+    const r = await runLoaxa(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(version);
+  });
+
+  it('shows help in English and in Vietnamese', async () => {
+    const en = await runLoaxa(['--help']);
+    expect(en.code).toBe(0);
+    expect(en.stdout).toContain('Usage: loaxa');
+    const vi = await runLoaxa(['--help', '--lang', 'vi']);
+    expect(vi.code).toBe(0);
+    expect(vi.stdout).toContain('Cách dùng: loaxa');
+    expect(vi.stdout).toContain('lập lịch phát thanh');
+    const fromEnv = await runLoaxa(['--help'], { env: { LANG: 'vi_VN.UTF-8' } });
+    expect(fromEnv.stdout).toContain('Cách dùng: loaxa');
+  });
+
+  it('exits 2 with a translated message on a usage error, never a stack trace', async () => {
+    const r = await runLoaxa(['no-such-command']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown command 'no-such-command'");
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+    const vi = await runLoaxa(['--lang', 'vi', '--bogus']);
+    expect(vi.code).toBe(2);
+    expect(vi.stderr).toContain("không có tùy chọn '--bogus'");
+  });
+
+  it('refuses an unknown language with exit 2', async () => {
+    const r = await runLoaxa(['--lang', 'fr', '--help']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown language "fr"');
+  });
+});
