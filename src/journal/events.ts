@@ -31,8 +31,29 @@ export interface EventPayloads {
     fault?: string;
     elapsedMs: number;
     slot?: string;
+    /** UTC epoch ms when the switch call started. */
+    atMs?: number;
+    /** Per channel, for writes that switch several relays in one frame. */
+    results?: Array<{ zone: string; channel: number; confirmed: 'on' | 'off' | 'unconfirmed' | 'mismatch' | null }>;
+    /** The action switched the amplifier relay (zones is then empty). */
+    amplifier?: boolean;
+    /** Catalogue key of the fault, so readers can show it in their language. */
+    faultKey?: string;
+    /** Re-asserting the wanted state after a board came back. */
+    reassert?: boolean;
   };
-  'relay.outage': { board: string; port: string; zones: string[]; startedAt: string; endedAt?: string; seconds?: number; reason: string };
+  'relay.outage': {
+    board: string;
+    port: string;
+    zones: string[];
+    startedAt: string;
+    endedAt?: string;
+    seconds?: number;
+    reason: string;
+    /** UTC epoch ms of the start and end of the outage. */
+    startedAtMs?: number;
+    endedAtMs?: number;
+  };
   'feed.connected': { source: string; url: string; slot?: string; codec?: string; sampleRate?: number };
   'feed.lost': { source: string; reason: string; slot?: string };
   'fallback.started': { source: string; file: string; reason: 'feed-lost' | 'dead-air' | 'ffmpeg-died'; slot?: string };

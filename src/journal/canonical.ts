@@ -1,0 +1,70 @@
+/**
+ * The chain rules, in one place: canonical JSON and the row hash. The journal store,
+ * the verifier and the audit bundles all use these functions, never a copy.
+ */
+import { createHash } from 'node:crypto';
+import type { EventType, JournalEvent } from './events.js';
+
+/** prev_hash of the first row of a journal. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * Deterministic JSON: object keys sorted by UTF-16 code unit, no whitespace, `undefined`
+ * members left out (as JSON.stringify does), non-finite numbers as null.
+ */
+export function canonicalJson(value: unknown): string {
+  const s = canonical(value);
+  return s === undefined ? 'null' : s;
+}
+
+function canonical(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    case 'bigint':
+      throw new TypeError('canonicalJson: bigint is not JSON');
+    case 'object': {
+      if (value === null) return 'null';
+      const withJson = value as { toJSON?: () => unknown };
+      if (typeof withJson.toJSON === 'function') return canonical(withJson.toJSON());
+      if (Array.isArray(value)) {
+        return '[' + value.map((v) => canonical(v) ?? 'null').join(',') + ']';
+      }
+      const obj = value as Record<string, unknown>;
+      const parts: string[] = [];
+      for (const key of Object.keys(obj).sort()) {
+        const v = canonical(obj[key]);
+        if (v !== undefined) parts.push(JSON.stringify(key) + ':' + v);
+      }
+      return '{' + parts.join(',') + '}';
+    }
+  }
+}
+
+/** The fields of a row that the hash covers (everything but the hashes themselves). */
+export interface HashedRow<T extends EventType = EventType> {
+  seq: number;
+  station: string;
+  atMs: number;
+  local: string;
+  type: T;
+  payload: JournalEvent<T>['payload'];
+}
+
+/** The canonical text of a row, as hashed. */
+export function canonicalRow(row: HashedRow): string {
+  return canonicalJson({ seq: row.seq, station: row.station, atMs: row.atMs, local: row.local, type: row.type, payload: row.payload });
+}
+
+/** hash = sha256(prev_hash ‖ canonical row), lower-case hex. */
+export function rowHash(prevHash: string, row: HashedRow): string {
+  return createHash('sha256').update(prevHash).update(canonicalRow(row)).digest('hex');
+}

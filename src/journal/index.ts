@@ -1,0 +1,40 @@
+/**
+ * The compliance journal: append-only, hash-chained, sealed daily — the only place that knows SQL.
+ * Other concerns import from here only.
+ */
+export type { EventPayloads, EventType, JournalEvent, SlotStatus } from './events.js';
+export { GENESIS_HASH, canonicalJson, canonicalRow, rowHash, type HashedRow } from './canonical.js';
+export {
+  Journal,
+  openJournal,
+  MIGRATIONS,
+  SCHEMA_VERSION,
+  type EventQuery,
+  type JournalHead,
+  type OpenJournalOptions,
+} from './store.js';
+export {
+  PRIVATE_KEY_FILE,
+  PUBLIC_KEY_FILE,
+  fingerprint,
+  initStationKeys,
+  loadPublicKey,
+  loadStationKeys,
+  publicKeyBase64,
+  toPublicKey,
+  type PublicKeyInfo,
+  type PublicKeyLike,
+  type StationKeys,
+} from './keys.js';
+export { makeSealPayload, sealDay, sealMessage, sealPendingDays, unsealedDays, verifySeal, type SealCheck, type SealPayload } from './seal.js';
+export {
+  describeVerifyResult,
+  verifyEvents,
+  verifyJournal,
+  type VerifyFailure,
+  type VerifyJournalOptions,
+  type VerifyOptions,
+  type VerifyProblem,
+  type VerifyResult,
+} from './verify.js';
+export { localDate, localIso, nextDate, previousDate } from './time.js';

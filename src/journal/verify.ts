@@ -1,0 +1,320 @@
+/**
+ * Verification of a chain of events and its seals — the one implementation used for
+ * journal files (verifyJournal) and for audit bundles (verifyEvents on their rows).
+ */
+
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { EXIT, LoaxaError, t, type Lang } from '../i18n/index.js';
+import { GENESIS_HASH, rowHash } from './canonical.js';
+import type { EventType, JournalEvent } from './events.js';
+import { PUBLIC_KEY_FILE, fingerprint, loadPublicKey, publicKeyBase64, type PublicKeyLike } from './keys.js';
+import { verifySeal, type SealPayload } from './seal.js';
+import { openDatabase } from './store.js';
+
+export type VerifyProblem =
+  /** A row's content no longer matches its hash (or the hash its successor recorded). */
+  | 'changed'
+  /** Rows are gone: a gap in seq, or rows renumbered over a gap. */
+  | 'missing'
+  /** Rows are out of order: seq going back, or a row that links to a later one. */
+  | 'order'
+  /** A seal whose signature or fingerprint does not check out. */
+  | 'seal-forged'
+  /** A past day with events but no seal covering them. */
+  | 'seal-missing'
+  /** A seal signed by a key other than the station's (registered, or first seen). */
+  | 'seal-wrong-key'
+  /** A correctly signed seal over a head that is not in this chain: history rewritten. */
+  | 'seal-mismatch';
+
+export interface VerifyFailure {
+  seq: number;
+  problem: VerifyProblem;
+  /** English, for logs and JSON; describeVerifyResult() renders it in the chosen language. */
+  detail: string;
+  params: Record<string, string | number>;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  /** Rows checked (all of them when ok; up to the first bad one otherwise). */
+  events: number;
+  /** Local dates that have events other than seals. */
+  days: number;
+  /** Valid seals seen. */
+  seals: number;
+  firstSeq: number | null;
+  head: { seq: number; hash: string } | null;
+  firstDate: string | null;
+  lastDate: string | null;
+  /** Fingerprint of the key the seals were checked against (null: no seal, no key). */
+  keyFingerprint: string | null;
+  /** Where that key came from. */
+  keySource: 'given' | 'station-folder' | 'first-seen' | null;
+  /** The last day, not sealed yet (allowed: it may still be running). */
+  openDay: string | null;
+  firstBad?: VerifyFailure;
+}
+
+export interface VerifyOptions {
+  /** Keys a seal may be signed with (the station's registered key). Empty: the first key seen. */
+  publicKeys?: Iterable<PublicKeyLike>;
+  /** prev_hash the first row must carry (bundles starting mid-chain); default the genesis hash. */
+  startPrevHash?: string;
+  /** seq the first row must have; default 1 from genesis, else whatever the first row has. */
+  startSeq?: number;
+  /** Check that every past day is sealed (default true). */
+  requireSeals?: boolean;
+  /** Days allowed to be unsealed besides the last one (e.g. the edge of an exported range). */
+  exemptDays?: Iterable<string>;
+}
+
+interface Link {
+  seq: number;
+  hash: string;
+  prevHash: string;
+}
+
+function fail(seq: number, problem: VerifyProblem, detail: string, params: Record<string, string | number> = {}): VerifyFailure {
+  return { seq, problem, detail, params: { seq, ...params } };
+}
+
+/** Work out what is wrong at the first row that does not fit, looking at the rows after it. */
+function classify(ev: JournalEvent, expectedSeq: number, prevHash: string, prev: Link | null, rest: Link[]): VerifyFailure {
+  if (ev.seq < expectedSeq) {
+    return fail(ev.seq, 'order', `seq ${ev.seq} comes after seq ${expectedSeq - 1}`, { after: expectedSeq - 1 });
+  }
+  if (ev.seq > expectedSeq) {
+    if (rest.some((r) => r.seq === expectedSeq)) {
+      return fail(expectedSeq, 'order', `seq ${expectedSeq} comes after seq ${ev.seq}`, { after: ev.seq });
+    }
+    return fail(expectedSeq, 'missing', `rows ${expectedSeq}–${ev.seq - 1} are missing`, { from: expectedSeq, to: ev.seq - 1 });
+  }
+  if (ev.prevHash === prevHash) {
+    return fail(ev.seq, 'changed', `row ${ev.seq} does not match its hash`);
+  }
+  if (rest.some((r) => r.hash === ev.prevHash)) {
+    return fail(ev.seq, 'order', `row ${ev.seq} links to a row stored after it`, { after: ev.seq });
+  }
+  const selfConsistent = safeHash(ev.prevHash, ev) === ev.hash;
+  if (!selfConsistent) {
+    // Rows deleted and the rest renumbered: the row still hashes under its old seq.
+    for (let old = ev.seq + 1; old <= ev.seq + 1000; old++) {
+      if (safeHash(ev.prevHash, { ...ev, seq: old }) === ev.hash) {
+        return fail(ev.seq, 'missing', `rows removed before seq ${ev.seq} and the rest renumbered`, { from: ev.seq, to: old - 1 });
+      }
+    }
+    return fail(ev.seq, 'changed', `row ${ev.seq} does not match its hash`);
+  }
+  if (prev) {
+    // This row is intact, so the one before was rewritten (and re-hashed) after this row recorded it.
+    return fail(prev.seq, 'changed', `row ${prev.seq} was rewritten: row ${ev.seq} recorded a different hash for it`, { next: ev.seq });
+  }
+  return fail(ev.seq, 'changed', `row ${ev.seq} does not link to the start of the chain`);
+}
+
+function safeHash(prevHash: string, ev: JournalEvent): string | null {
+  try {
+    return rowHash(prevHash, ev);
+  } catch {
+    return null;
+  }
+}
+
+/** Verify the chain and the seals of events given in stored order. */
+export function verifyEvents(events: Iterable<JournalEvent>, opts: VerifyOptions = {}): VerifyResult {
+  const trusted = [...(opts.publicKeys ?? [])].map((k) => publicKeyBase64(k));
+  const result: VerifyResult = {
+    ok: true,
+    events: 0,
+    days: 0,
+    seals: 0,
+    firstSeq: null,
+    head: null,
+    firstDate: null,
+    lastDate: null,
+    keyFingerprint: trusted.length ? fingerprint(trusted[0]!) : null,
+    keySource: trusted.length ? 'given' : null,
+    openDay: null,
+  };
+  let prevHash = opts.startPrevHash ?? GENESIS_HASH;
+  let expectedSeq: number | undefined = opts.startSeq ?? (prevHash === GENESIS_HASH ? 1 : undefined);
+  let prev: Link | null = null;
+  let firstKey: string | null = null;
+  const hashes = new Map<number, string>();
+  const dayLast = new Map<string, number>();
+  const sealed = new Map<string, number>();
+
+  const it = events[Symbol.iterator]();
+  const summarise = (): string[] => {
+    const days = [...dayLast.keys()].sort();
+    result.days = days.length;
+    result.firstDate = days[0] ?? null;
+    result.lastDate = days[days.length - 1] ?? null;
+    return days;
+  };
+  const stop = (failure: VerifyFailure): VerifyResult => {
+    result.ok = false;
+    result.firstBad = failure;
+    summarise();
+    return result;
+  };
+
+  for (let step = it.next(); !step.done; step = it.next()) {
+    const ev = step.value;
+    if (expectedSeq === undefined) expectedSeq = ev.seq;
+    if (ev.seq !== expectedSeq || ev.prevHash !== prevHash || safeHash(ev.prevHash, ev) !== ev.hash) {
+      const rest: Link[] = [];
+      for (let s = it.next(); !s.done; s = it.next()) rest.push({ seq: s.value.seq, hash: s.value.hash, prevHash: s.value.prevHash });
+      return stop(classify(ev, expectedSeq, prevHash, prev, rest));
+    }
+    if (result.firstSeq === null) result.firstSeq = ev.seq;
+    const day = typeof ev.local === 'string' ? ev.local.slice(0, 10) : '';
+    if (ev.type === 'seal') {
+      const p = ev.payload as SealPayload;
+      const check = verifySeal(p, trusted.length ? trusted : undefined);
+      if (!check.ok) {
+        const detail = check.problem === 'seal-wrong-key' ? `seal ${ev.seq} is signed by another key` : `seal ${ev.seq} has a bad ${check.reason}`;
+        return stop(fail(ev.seq, check.problem, detail, { reason: check.reason, date: String(p?.date ?? '') }));
+      }
+      if (!trusted.length) {
+        if (firstKey === null) {
+          firstKey = check.publicKey;
+          result.keyFingerprint = fingerprint(firstKey);
+          result.keySource = 'first-seen';
+        } else if (check.publicKey !== firstKey) {
+          return stop(fail(ev.seq, 'seal-wrong-key', `seal ${ev.seq} is signed by another key than the earlier seals`, { reason: 'untrusted-key', date: p.date }));
+        }
+      }
+      if (p.station !== ev.station) {
+        return stop(fail(ev.seq, 'seal-mismatch', `seal ${ev.seq} names station ${p.station}`, { date: p.date }));
+      }
+      const firstSeq = result.firstSeq;
+      if (p.lastSeq >= ev.seq) {
+        return stop(fail(ev.seq, 'seal-mismatch', `seal ${ev.seq} covers rows after itself`, { date: p.date }));
+      }
+      // A seal over rows before a partial bundle's start cannot be matched; its signature still was.
+      if (p.lastSeq >= firstSeq && hashes.get(p.lastSeq) !== p.headHash) {
+        return stop(fail(ev.seq, 'seal-mismatch', `seal ${ev.seq} signed a head hash for seq ${p.lastSeq} that is not in this chain`, { date: p.date, lastSeq: p.lastSeq }));
+      }
+      sealed.set(p.date, Math.max(sealed.get(p.date) ?? 0, p.lastSeq));
+      result.seals++;
+    } else if (day) {
+      dayLast.set(day, ev.seq);
+    }
+    hashes.set(ev.seq, ev.hash);
+    result.events++;
+    result.head = { seq: ev.seq, hash: ev.hash };
+    prev = { seq: ev.seq, hash: ev.hash, prevHash: ev.prevHash };
+    prevHash = ev.hash;
+    expectedSeq = ev.seq + 1;
+  }
+
+  const days = summarise();
+  const lastDay = days[days.length - 1] ?? null;
+  if (lastDay && (sealed.get(lastDay) ?? 0) < dayLast.get(lastDay)!) result.openDay = lastDay;
+  if (opts.requireSeals !== false) {
+    const exempt = new Set(opts.exemptDays ?? []);
+    // The first unsealed past day, by the seq of its last event.
+    let worst: VerifyFailure | undefined;
+    for (const day of days) {
+      if (day === lastDay || exempt.has(day)) continue;
+      const last = dayLast.get(day)!;
+      const cover = sealed.get(day);
+      if (cover !== undefined && cover >= last) continue;
+      if (!worst || last < worst.seq) {
+        worst =
+          cover === undefined
+            ? fail(last, 'seal-missing', `day ${day} has no seal`, { date: day })
+            : fail(last, 'seal-missing', `day ${day} has events after its seal (sealed up to seq ${cover})`, { date: day, sealedTo: cover });
+      }
+    }
+    if (worst) return stop(worst);
+  }
+  return result;
+}
+
+interface StoredRow {
+  seq: number;
+  station: string;
+  at_ms: number;
+  local: string;
+  type: string;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface VerifyJournalOptions {
+  /** The station's registered public key(s). Default: keys/station.pub beside the journal, if present. */
+  publicKey?: PublicKeyLike | PublicKeyLike[];
+  /** Do not look for keys/ beside the journal. */
+  noStationKeys?: boolean;
+  requireSeals?: boolean;
+}
+
+/** Verify a journal file: the whole chain and every seal. Throws LoaxaError only when the file cannot be read. */
+export function verifyJournal(dbPath: string, opts: VerifyJournalOptions = {}): VerifyResult {
+  const file = resolve(dbPath);
+  let keys: PublicKeyLike[] = opts.publicKey === undefined ? [] : Array.isArray(opts.publicKey) ? opts.publicKey : [opts.publicKey];
+  let keySource: VerifyResult['keySource'] = keys.length ? 'given' : null;
+  if (!keys.length && !opts.noStationKeys) {
+    const keysDir = join(dirname(file), 'keys');
+    if (existsSync(join(keysDir, PUBLIC_KEY_FILE))) {
+      keys = [loadPublicKey(keysDir).publicKey];
+      keySource = 'station-folder';
+    }
+  }
+  const db = openDatabase(file, true);
+  try {
+    const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get();
+    if (!hasTable) throw new LoaxaError('journal.db.notJournal', { file }, EXIT.INVALID);
+    const rows = db.prepare('SELECT seq, station, at_ms, local, type, payload, prev_hash, hash FROM events ORDER BY seq').iterate() as IterableIterator<StoredRow>;
+    function* events(): Generator<JournalEvent> {
+      for (const r of rows) {
+        let payload: unknown;
+        try {
+          payload = JSON.parse(r.payload);
+        } catch {
+          payload = r.payload; // unparsable text cannot match its hash: reported as changed
+        }
+        yield { seq: r.seq, station: r.station, atMs: r.at_ms, local: r.local, type: r.type as EventType, payload: payload as JournalEvent['payload'], prevHash: r.prev_hash, hash: r.hash };
+      }
+    }
+    const result = verifyEvents(events(), { publicKeys: keys, requireSeals: opts.requireSeals });
+    if (keySource === 'station-folder') result.keySource = keySource;
+    return result;
+  } catch (e) {
+    if (e instanceof LoaxaError) throw e;
+    throw new LoaxaError('journal.db.unreadable', { file, reason: (e as Error).message }, EXIT.FAULT);
+  } finally {
+    db.close();
+  }
+}
+
+/** The verification result as lines a person reads (used by `loaxa audit verify` and `loaxa journal verify`). */
+export function describeVerifyResult(result: VerifyResult, lang?: Lang): string[] {
+  const lines: string[] = [];
+  const summary = {
+    events: result.events,
+    days: result.days,
+    seals: result.seals,
+    from: result.firstDate ?? '—',
+    to: result.lastDate ?? '—',
+  };
+  if (result.ok) {
+    lines.push(t('journal.verify.ok', summary, lang));
+    if (result.head) lines.push(t('journal.verify.head', { seq: result.head.seq, hash: result.head.hash }, lang));
+  } else {
+    const bad = result.firstBad!;
+    lines.push(t('journal.verify.bad', { seq: bad.seq }, lang));
+    lines.push('  ' + t(`journal.verify.problem.${bad.problem}`, bad.params, lang));
+    lines.push(t('journal.verify.checked', summary, lang));
+  }
+  if (result.keyFingerprint) lines.push(t(`journal.verify.key.${result.keySource ?? 'given'}`, { fingerprint: result.keyFingerprint }, lang));
+  else lines.push(t('journal.verify.key.none', {}, lang));
+  if (result.ok && result.openDay) lines.push(t('journal.verify.openDay', { date: result.openDay }, lang));
+  return lines;
+}
+
