@@ -80,6 +80,8 @@ export interface EventPayloads {
     secondsDeadAir: number;
     lateMs: number;
     reasons: string[];
+    /** Set by the engine when the slot resumed after a crash (a second result for the same slot). */
+    resumed?: boolean;
   };
   'operator.action': { user: string; command: string; args: string[]; reason?: string };
   'emergency.broadcast': { bulletin: string; language: string; zones: string[]; user: string; preempted: string[] };
