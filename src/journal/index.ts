@@ -38,3 +38,4 @@ export {
   type VerifyResult,
 } from './verify.js';
 export { localDate, localIso, nextDate, previousDate } from './time.js';
+export { describeEvent, renderDayLog, type DayLogOptions } from './log.js';
