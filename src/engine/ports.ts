@@ -1,0 +1,80 @@
+/**
+ * The small interfaces the engine drives. The daemon adapts the real relay, audio and
+ * journal modules to them; unit tests drive the state machine with in-memory ones.
+ */
+import type { EventPayloads, EventType, JournalEvent } from '../journal/events.js';
+import type { PlanSlot, Schedule } from '../schedule/types.js';
+
+export interface JournalPort {
+  append<T extends EventType>(type: T, payload: EventPayloads[T], atMs?: number): unknown;
+  events(q?: { fromMs?: number; toMs?: number; types?: EventType[]; afterSeq?: number }): JournalEvent[];
+  /** Seal a finished local day, when the station has keys (no-op otherwise). */
+  sealDay?(date: string): Promise<void> | void;
+  close(): void;
+}
+
+export interface RelayPort {
+  /** Zones close, then the amplifier, then its warm-up wait. */
+  switchOn(zones: string[], opts: { slot?: string }): Promise<unknown>;
+  /** Amplifier off, cool-down wait, then zones open. */
+  switchOff(zones: string[], opts: { slot?: string }): Promise<unknown>;
+  allOff(): Promise<unknown>;
+  status(): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export interface BroadcastBulletin {
+  id: string;
+  file: string;
+  language: string;
+  approvedBy: string;
+  mode: 'duck' | 'insert' | 'alone';
+  offsetMs: number;
+}
+
+export interface BroadcastRequest {
+  slotId: string;
+  program: string;
+  /** Source id of the schedule (relay) or absent for bulletin-only airings. */
+  source?: string;
+  bulletins: BroadcastBulletin[];
+  /** When the audio must start (epoch ms) and how long it lasts from then. */
+  startAtMs: number;
+  durationMs: number;
+  /** Start of the slot as planned (for the recording's name). */
+  plannedStartMs: number;
+}
+
+export interface BroadcastOutcome {
+  secondsAired: number;
+  secondsFallback: number;
+  secondsDeadAir: number;
+  recording?: { file: string; sha256: string; seconds: number } | null;
+}
+
+export interface BroadcastHandle {
+  preroll(): Promise<void>;
+  start(): Promise<void> | void;
+  stop(opts?: { fadeMs?: number }): Promise<void> | void;
+  done: Promise<BroadcastOutcome>;
+}
+
+/** Audio events are journalled as they come: (type, payload). */
+export type AudioEventSink = (type: EventType, payload: Record<string, unknown>) => void;
+
+export interface AudioPort {
+  startBroadcast(req: BroadcastRequest, onEvent: AudioEventSink): BroadcastHandle;
+  /** Length of a bulletin's media in ms (to size an emergency airing), or null if unknown. */
+  mediaDurationMs?(file: string): Promise<number | null>;
+}
+
+export interface Planner {
+  expand(schedule: Schedule, fromDate: string, toDate: string): PlanSlot[];
+  localIso(epochMs: number, timezone: string): string;
+  localDate(epochMs: number, timezone: string): string;
+  zonedTimeToEpoch(date: string, secondsOfDay: number, timezone: string): number;
+}
+
+export type LogLevel = 'info' | 'warn' | 'error' | 'ok';
+/** A line a person reads: a catalogue key and its parameters. */
+export type LogSink = (level: LogLevel, key: string, params?: Record<string, string | number | boolean | null | undefined>) => void;
