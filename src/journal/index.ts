@@ -39,3 +39,4 @@ export {
 } from './verify.js';
 export { localDate, localIso, nextDate, previousDate } from './time.js';
 export { describeEvent, renderDayLog, type DayLogOptions } from './log.js';
+export * from './district.js';
