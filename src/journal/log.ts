@@ -164,22 +164,34 @@ export function renderDayLog(events: JournalEvent[], opts: DayLogOptions): strin
 
   // Last plan written for the day wins (the daemon rewrites it after a reload).
   let planned: Payload<'day.planned'> | undefined;
-  const results = new Map<string, Payload<'slot.result'>>();
+  // A slot resumed after a crash has two results (interrupted, then resumed): show both.
+  const results = new Map<string, Array<Payload<'slot.result'>>>();
   const corrections = new Map<number, Payload<'correction'>[]>();
   for (const ev of events) {
     if (ev.type === 'day.planned' && (ev.payload as Payload<'day.planned'>).date === opts.date) planned = ev.payload as Payload<'day.planned'>;
-    if (ev.type === 'slot.result') results.set((ev.payload as Payload<'slot.result'>).slot, ev.payload as Payload<'slot.result'>);
+    if (ev.type === 'slot.result') {
+      const p = ev.payload as Payload<'slot.result'>;
+      results.set(p.slot, [...(results.get(p.slot) ?? []), p]);
+    }
     if (ev.type === 'correction') {
       const p = ev.payload as Payload<'correction'>;
       corrections.set(p.corrects, [...(corrections.get(p.corrects) ?? []), p]);
     }
   }
-  const rows: SlotRow[] = (planned?.slots ?? []).map((s) => ({ slot: s.slot, start: s.start, end: s.end, title: s.title, zones: s.zones, required: s.required, result: results.get(s.slot) }));
-  const plannedIds = new Set(rows.map((r) => r.slot));
-  for (const r of results.values()) {
-    if (!plannedIds.has(r.slot)) rows.push({ slot: r.slot, start: r.start, end: r.end, title: r.title, zones: r.zones, required: r.required, result: r });
+  const rows: SlotRow[] = [];
+  const plannedIds = new Set<string>();
+  for (const s of planned?.slots ?? []) {
+    plannedIds.add(s.slot);
+    const base = { slot: s.slot, start: s.start, end: s.end, title: s.title, zones: s.zones, required: s.required };
+    const rs = results.get(s.slot);
+    if (!rs) rows.push(base);
+    else for (const r of rs) rows.push({ ...base, result: r });
   }
-  rows.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  for (const [slot, rs] of results) {
+    if (plannedIds.has(slot)) continue;
+    for (const r of rs) rows.push({ slot: r.slot, start: r.start, end: r.end, title: r.title, zones: r.zones, required: r.required, result: r });
+  }
+  rows.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0)); // stable: a slot's results stay in order
 
   out.push(tl('slots'));
   if (!planned) out.push('  ' + tl('noPlan'));
@@ -191,18 +203,18 @@ export function renderDayLog(events: JournalEvent[], opts: DayLogOptions): strin
       r.title,
       list(r.zones),
       r.required ? yes : no,
-      r.result ? tl(`status.${r.result.status}`) : tl('status.pending'),
+      r.result ? tl(`status.${r.result.status}`) + (r.result.resumed ? ' ' + tl('resumed') : '') : tl('status.pending'),
       r.result ? `${Math.round(r.result.secondsAired)}/${Math.round(r.result.secondsRequired)}` : '',
       r.result && Array.isArray(r.result.reasons) ? r.result.reasons.join('; ') : '',
     ]);
     const head = ['time', 'program', 'zones', 'required', 'status', 'seconds', 'reasons'].map((h) => tl(`col.${h}`));
     out.push(...table(head, body).map((l) => '  ' + l));
-    const required = rows.filter((r) => r.required);
-    const airedRequired = required.filter((r) => r.result?.status === 'aired').length;
+    const requiredSlots = new Set(rows.filter((r) => r.required).map((r) => r.slot));
+    const airedSlots = new Set(rows.filter((r) => r.required && r.result?.status === 'aired').map((r) => r.slot));
     const secondsAired = rows.reduce((s, r) => s + (r.result?.secondsAired ?? 0), 0);
     const secondsFallback = rows.reduce((s, r) => s + (r.result?.secondsFallback ?? 0), 0);
     out.push('');
-    out.push(tl('totals', { aired: airedRequired, required: required.length, minutes: (secondsAired / 60).toFixed(1), fallback: (secondsFallback / 60).toFixed(1) }));
+    out.push(tl('totals', { aired: airedSlots.size, required: requiredSlots.size, minutes: (secondsAired / 60).toFixed(1), fallback: (secondsFallback / 60).toFixed(1) }));
   }
 
   out.push('', tl('events'));

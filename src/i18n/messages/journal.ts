@@ -113,6 +113,7 @@ export const journal = {
   'journal.log.status.missed': { en: 'MISSED', vi: 'KHÔNG PHÁT' },
   'journal.log.status.preempted': { en: 'pre-empted', vi: 'bị ưu tiên thay thế' },
   'journal.log.status.interrupted': { en: 'interrupted', vi: 'bị gián đoạn' },
+  'journal.log.resumed': { en: '(resumed)', vi: '(phát tiếp)' },
   'journal.log.status.pending': { en: 'not yet', vi: 'chưa đến giờ' },
   'journal.log.totals': {
     en: 'Required slots aired in full: {aired} of {required}; {minutes} min on air, {fallback} min of it on fallback',
