@@ -4,6 +4,9 @@
  * All durations are milliseconds; times of day are seconds since local midnight.
  */
 
+import type { Diagnostic } from './diagnostics.js';
+export type { Diagnostic } from './diagnostics.js';
+
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 export type Priority = 'normal' | 'priority' | 'emergency';
 export type InsertMode = 'duck' | 'insert';
@@ -20,6 +23,8 @@ export interface Station {
 
 export interface Source {
   id: string;
+  /** Human name of the feed, e.g. Đài PT-TH Sóc Trăng. */
+  title?: string;
   /** http/https stream or HLS playlist (protocol already whitelisted by the loader). */
   url?: string;
   /** ALSA capture device, e.g. `alsa:hw:1,0`. */
@@ -129,6 +134,8 @@ export interface ExceptionRule {
 }
 
 export interface Policy {
+  /** Optional label shown in violations, e.g. the rule's source document. */
+  name?: string;
   /** Glob over bulletin ids (`5k-*`) that must air at least min_per_day times a day. */
   bulletins?: string;
   minPerDay?: number;
@@ -156,6 +163,8 @@ export interface Schedule {
   /** Defaults in the station folder: journal.db, keys/. */
   journalPath: string;
   keysDir: string;
+  /** Warnings found while loading (errors make loading fail instead). */
+  warnings?: Diagnostic[];
 }
 
 /** One bulletin placed at an absolute time inside a slot. */
@@ -168,6 +177,10 @@ export interface PlanInsert {
   startMs: number;
   /** Offset from the slot start. */
   offsetMs: number;
+  /** Set when the insert follows another one: play it right after that one ends. */
+  after?: string;
+  /** True when the offset rests on an insert whose length is not declared (an estimate). */
+  estimated?: boolean;
 }
 
 /** One concrete airing: a program on a date (one per repeat). */
@@ -190,4 +203,8 @@ export interface PlanSlot {
   required: boolean;
   /** 0-based repeat index. */
   repeat: number;
+  /** endMs - startMs. */
+  durationMs?: number;
+  /** The program's on_conflict choice. */
+  onConflict?: 'queue' | 'overwrite';
 }

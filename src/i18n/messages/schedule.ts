@@ -2,4 +2,246 @@ import type { Catalogue } from '../catalogue.js';
 
 // Sentences of the schedule concern (src/schedule/ and its CLI commands).
 export const schedule = {
+  // diagnostics frame
+  'schedule.invalid': {
+    en: '{file}: {count} error(s); the schedule was not loaded',
+    vi: '{file}: có {count} lỗi; chưa nạp được lịch phát',
+  },
+  'schedule.diag.error': { en: 'error', vi: 'lỗi' },
+  'schedule.diag.warning': { en: 'warning', vi: 'cảnh báo' },
+  'schedule.hint.didYouMean': { en: ' (did you mean "{hint}"?)', vi: ' (có phải ý bạn là "{hint}"?)' },
+
+  // file and YAML
+  'schedule.file.tooBig': {
+    en: 'the file is {size} bytes; a schedule may be at most {max} bytes (1 MiB)',
+    vi: 'tệp có {size} byte; lịch phát tối đa {max} byte (1 MiB)',
+  },
+  'schedule.yaml.syntax': { en: 'YAML syntax error: {detail}', vi: 'lỗi cú pháp YAML: {detail}' },
+  'schedule.yaml.warning': { en: 'YAML: {detail}', vi: 'YAML: {detail}' },
+  'schedule.yaml.duplicateKey': {
+    en: 'duplicate key "{key}" (each id and key may appear only once)',
+    vi: 'khóa "{key}" bị lặp (mỗi mã và khóa chỉ được xuất hiện một lần)',
+  },
+  'schedule.yaml.aliasBomb': {
+    en: 'too many YAML aliases ({count}, at most {max} allowed): refusing a file that would expand enormously',
+    vi: 'quá nhiều bí danh YAML ({count}, tối đa {max}): từ chối tệp có thể bung ra cực lớn',
+  },
+  'schedule.yaml.unknownAlias': { en: 'alias "{name}" refers to no anchor', vi: 'bí danh "{name}" không trỏ tới neo nào' },
+
+  // keys and types
+  'schedule.key.unknown': { en: 'unknown key "{key}" in {where}', vi: 'khóa "{key}" không hợp lệ trong {where}' },
+  'schedule.key.missing': { en: 'missing required key "{key}" in {where}', vi: 'thiếu khóa bắt buộc "{key}" trong {where}' },
+  'schedule.key.notText': { en: 'keys in {key} must be plain text', vi: 'khóa trong {key} phải là chữ thường' },
+  'schedule.type.mapping': { en: '"{key}" must be a mapping (key: value)', vi: '"{key}" phải là một bảng khóa: giá trị' },
+  'schedule.type.list': { en: '"{key}" must be a list', vi: '"{key}" phải là một danh sách' },
+  'schedule.type.string': { en: '"{key}" must be non-empty text', vi: '"{key}" phải là chữ, không được để trống' },
+  'schedule.type.boolean': { en: '"{key}" must be true or false', vi: '"{key}" phải là true hoặc false' },
+  'schedule.type.intRange': {
+    en: '"{key}" must be a whole number from {min} to {max}',
+    vi: '"{key}" phải là số nguyên từ {min} đến {max}',
+  },
+  'schedule.type.enum': { en: '"{key}" must be one of: {choices}', vi: '"{key}" phải là một trong: {choices}' },
+  'schedule.id.invalid': {
+    en: '{kind} id "{id}" may contain only letters, digits, "-", "_" and "." and must start with a letter or digit',
+    vi: 'mã {kind} "{id}" chỉ được gồm chữ cái không dấu, chữ số, "-", "_", "." và phải bắt đầu bằng chữ cái hoặc chữ số',
+  },
+  'schedule.id.duplicate': {
+    en: 'duplicate program id "{id}" (first defined on line {line})',
+    vi: 'mã chương trình "{id}" bị trùng (đã khai báo ở dòng {line})',
+  },
+
+  // values
+  'schedule.time.invalid': {
+    en: '"{key}": invalid time "{value}": use HH:MM or HH:MM:SS from 00:00 to 23:59:59',
+    vi: '"{key}": giờ không hợp lệ "{value}": dùng dạng HH:MM hoặc HH:MM:SS từ 00:00 đến 23:59:59',
+  },
+  'schedule.duration.invalid': {
+    en: '"{key}": invalid duration "{value}": use e.g. 45s, 30m, 1h30m',
+    vi: '"{key}": thời lượng không hợp lệ "{value}": dùng ví dụ 45s, 30m, 1h30m',
+  },
+  'schedule.duration.zero': {
+    en: '"{key}": duration "{value}" must be greater than zero',
+    vi: '"{key}": thời lượng "{value}" phải lớn hơn 0',
+  },
+  'schedule.duration.tooLong': {
+    en: '"{key}": duration "{value}" is longer than 24 hours',
+    vi: '"{key}": thời lượng "{value}" dài quá 24 giờ',
+  },
+  'schedule.date.invalid': {
+    en: '"{key}": invalid date "{value}": use YYYY-MM-DD',
+    vi: '"{key}": ngày không hợp lệ "{value}": dùng dạng YYYY-MM-DD',
+  },
+  'schedule.date.reversed': { en: 'dates the wrong way round: {from} is after {to}', vi: 'ngày bị ngược: {from} sau {to}' },
+  'schedule.timezone.invalid': {
+    en: 'unknown time zone "{value}" (use an IANA name such as Asia/Ho_Chi_Minh)',
+    vi: 'múi giờ không hợp lệ "{value}" (dùng tên IANA, ví dụ Asia/Ho_Chi_Minh)',
+  },
+
+  // references
+  'schedule.ref.zone': { en: 'unknown zone "{id}"', vi: 'không có vùng loa "{id}"' },
+  'schedule.ref.source': { en: 'unknown source "{id}"', vi: 'không có nguồn tiếp sóng "{id}"' },
+  'schedule.ref.bulletin': { en: 'unknown bulletin "{id}"', vi: 'không có bản tin "{id}"' },
+  'schedule.ref.relay': { en: 'unknown relay board "{id}"', vi: 'không có bo rơ-le "{id}"' },
+  'schedule.ref.program': { en: 'unknown program "{id}"', vi: 'không có chương trình "{id}"' },
+  'schedule.zone.channelTaken': {
+    en: 'zone "{zone}": channel {channel} of relay board "{relay}" is already used by "{other}"',
+    vi: 'vùng "{zone}": kênh {channel} của bo rơ-le "{relay}" đã được "{other}" dùng',
+  },
+
+  // media, sources, output
+  'schedule.media.missing': { en: 'media file not found: {path}', vi: 'không tìm thấy tệp âm thanh: {path}' },
+  'schedule.media.notFile': { en: '"{path}" is not a file', vi: '"{path}" không phải là tệp' },
+  'schedule.media.escapes': {
+    en: 'media path "{path}" is outside the station folder {dir}',
+    vi: 'đường dẫn "{path}" nằm ngoài thư mục đài {dir}',
+  },
+  'schedule.source.urlOrDevice': {
+    en: 'source "{id}" needs exactly one of "url" or "device"',
+    vi: 'nguồn "{id}" cần đúng một trong hai khóa "url" hoặc "device"',
+  },
+  'schedule.source.protocol': {
+    en: 'source URL "{url}": protocol "{protocol}" is not allowed (only http and https)',
+    vi: 'địa chỉ nguồn "{url}": giao thức "{protocol}" không được phép (chỉ http và https)',
+  },
+  'schedule.source.urlInvalid': {
+    en: 'source URL "{url}" is not a valid http(s) address',
+    vi: 'địa chỉ nguồn "{url}" không phải địa chỉ http(s) hợp lệ',
+  },
+  'schedule.source.device': {
+    en: 'audio device "{value}" must be written alsa:<device>, e.g. alsa:hw:1,0',
+    vi: 'thiết bị âm thanh "{value}" phải viết dạng alsa:<thiết bị>, ví dụ alsa:hw:1,0',
+  },
+  'schedule.output.icecast': {
+    en: 'icecast mount "{value}" must look like icecast://source:password@host:8000/mount.mp3',
+    vi: 'điểm phát icecast "{value}" phải có dạng icecast://source:matkhau@may:8000/diem.mp3',
+  },
+
+  // bulletins
+  'schedule.bulletin.fileOrText': {
+    en: 'bulletin "{id}" needs exactly one of "file" or "text"',
+    vi: 'bản tin "{id}" cần đúng một trong hai khóa "file" hoặc "text"',
+  },
+  'schedule.bulletin.language': {
+    en: 'language "{value}" must be a language code such as vi, km, bru',
+    vi: 'ngôn ngữ "{value}" phải là mã ngôn ngữ, ví dụ vi, km, bru',
+  },
+  'schedule.bulletin.unapproved': {
+    en: 'bulletin "{id}" has no approved_by: commune content must be approved before it airs',
+    vi: 'bản tin "{id}" chưa có approved_by: nội dung của xã phải được duyệt trước khi phát',
+  },
+
+  // programs
+  'schedule.program.sourceOrBulletins': {
+    en: 'program "{id}" needs exactly one of "source" (a relay) or "bulletins" (a list)',
+    vi: 'chương trình "{id}" cần đúng một trong hai khóa "source" (tiếp sóng) hoặc "bulletins" (danh sách bản tin)',
+  },
+  'schedule.program.noBulletins': {
+    en: 'program "{id}": "bulletins" must list at least one bulletin',
+    vi: 'chương trình "{id}": "bulletins" phải có ít nhất một bản tin',
+  },
+  'schedule.program.needsDuration': {
+    en: 'program "{id}" needs a "duration": bulletin "{bulletin}" has no declared duration to add up',
+    vi: 'chương trình "{id}" cần khóa "duration": bản tin "{bulletin}" chưa khai báo thời lượng để cộng dồn',
+  },
+  'schedule.days.invalid': {
+    en: '"days" must be daily, weekdays, weekends, a list of weekdays (mon … sun) or { cron: "…" }',
+    vi: '"days" phải là daily, weekdays, weekends, danh sách thứ (mon … sun) hoặc { cron: "…" }',
+  },
+  'schedule.days.weekday': {
+    en: 'unknown weekday "{value}" (use mon, tue, wed, thu, fri, sat, sun)',
+    vi: 'thứ không hợp lệ "{value}" (dùng mon, tue, wed, thu, fri, sat, sun)',
+  },
+  'schedule.cron.invalid': { en: 'invalid cron expression "{expr}": {detail}', vi: 'biểu thức cron không hợp lệ "{expr}": {detail}' },
+  'schedule.cron.unsupported': {
+    en: 'cron expression "{expr}" uses day syntax loaxa cannot expand',
+    vi: 'biểu thức cron "{expr}" dùng cú pháp ngày mà loaxa không triển khai được',
+  },
+  'schedule.cron.manyTimes': {
+    en: 'cron expression "{expr}" names several times of day: give one time in the cron or set "at"',
+    vi: 'biểu thức cron "{expr}" có nhiều giờ trong ngày: chỉ ghi một giờ trong cron hoặc khai báo "at"',
+  },
+  'schedule.zones.empty': {
+    en: '"zones" must be all or a non-empty list of zone ids',
+    vi: '"zones" phải là all hoặc danh sách mã vùng loa (không rỗng)',
+  },
+  'schedule.zones.none': {
+    en: 'program "{id}" has no zones to play on: define "zones" first',
+    vi: 'chương trình "{id}" không có vùng loa nào để phát: hãy khai báo "zones" trước',
+  },
+  'schedule.insert.atOrAfter': {
+    en: 'insert of "{bulletin}" needs exactly one of "at" (offset) or "after" (another insert)',
+    vi: 'phần chèn "{bulletin}" cần đúng một trong hai khóa "at" (độ lệch) hoặc "after" (sau phần chèn khác)',
+  },
+  'schedule.insert.after': {
+    en: '"after: {after}" names no other insert of program "{program}"',
+    vi: '"after: {after}" không trỏ tới phần chèn nào khác của chương trình "{program}"',
+  },
+  'schedule.insert.cycle': {
+    en: 'inserts of program "{program}" follow each other in a loop',
+    vi: 'các phần chèn của chương trình "{program}" trỏ "after" vòng tròn lẫn nhau',
+  },
+  'schedule.insert.outside': {
+    en: 'insert of "{bulletin}" ({offset}–{end}) falls outside program "{program}", which lasts {duration}',
+    vi: 'phần chèn "{bulletin}" ({offset}–{end}) nằm ngoài chương trình "{program}" (dài {duration})',
+  },
+  'schedule.insert.estimate': {
+    en: 'insert of "{bulletin}" follows "{after}", whose duration is not declared: its time in the plan is an estimate',
+    vi: 'phần chèn "{bulletin}" phát sau "{after}" nhưng "{after}" chưa khai báo thời lượng: giờ trong kế hoạch chỉ là ước tính',
+  },
+  'schedule.conflict.required': {
+    en: 'programs "{a}" and "{b}" both use zone "{zone}" at the same time (first on {date} at {time}), and one of them is required',
+    vi: 'chương trình "{a}" và "{b}" cùng dùng vùng "{zone}" một lúc (lần đầu ngày {date} lúc {time}), mà một trong hai là bắt buộc',
+  },
+  'schedule.conflict.warning': {
+    en: 'programs "{a}" and "{b}" both use zone "{zone}" at the same time (first on {date} at {time}); on_conflict decides which airs',
+    vi: 'chương trình "{a}" và "{b}" cùng dùng vùng "{zone}" một lúc (lần đầu ngày {date} lúc {time}); on_conflict quyết định phát cái nào',
+  },
+
+  // exceptions
+  'schedule.exception.form': {
+    en: 'an exception needs exactly one of "date", "from" + "to", or "holiday"',
+    vi: 'ngoại lệ cần đúng một trong: "date", "from" + "to", hoặc "holiday"',
+  },
+  'schedule.exception.holiday': {
+    en: 'unknown holiday "{value}"; known holidays: {names}',
+    vi: 'không có ngày lễ "{value}"; các ngày lễ được biết: {names}',
+  },
+  'schedule.exception.calendarMissing': {
+    en: 'holiday "{value}" cannot be checked: the holiday calendar is not available in this build',
+    vi: 'không kiểm tra được ngày lễ "{value}": bản cài đặt này thiếu lịch ngày lễ',
+  },
+  'schedule.exception.skip': {
+    en: '"skip" must be all or a non-empty list of program ids',
+    vi: '"skip" phải là all hoặc danh sách mã chương trình (không rỗng)',
+  },
+
+  // policies
+  'schedule.policy.pair': {
+    en: '"bulletins" and "min_per_day" go together in one policy',
+    vi: '"bulletins" và "min_per_day" phải đi cùng nhau trong một quy định',
+  },
+  'schedule.policy.empty': {
+    en: 'a policy needs a rule: bulletins + min_per_day, max_sessions_per_day, max_session_minutes or weekdays_only',
+    vi: 'quy định cần ít nhất một điều: bulletins + min_per_day, max_sessions_per_day, max_session_minutes hoặc weekdays_only',
+  },
+  'schedule.policy.noMatch': {
+    en: 'policy pattern "{pattern}" matches no bulletin',
+    vi: 'mẫu "{pattern}" của quy định không khớp bản tin nào',
+  },
+  'schedule.policy.minPerDay': {
+    en: 'policy {policy}: bulletins "{pattern}" air fewer than {min} times a day on {days} day(s), first {dates} ({count} time(s) on the first)',
+    vi: 'quy định {policy}: bản tin "{pattern}" phát ít hơn {min} lần/ngày trong {days} ngày, đầu tiên {dates} ({count} lần vào ngày đầu)',
+  },
+  'schedule.policy.maxSessions': {
+    en: 'policy {policy}: more than {max} sessions a day on {days} day(s), first {dates} ({count} sessions on the first)',
+    vi: 'quy định {policy}: quá {max} buổi phát/ngày trong {days} ngày, đầu tiên {dates} ({count} buổi vào ngày đầu)',
+  },
+  'schedule.policy.maxMinutes': {
+    en: 'policy {policy}: sessions longer than {max} minutes on {days} day(s), first {dates} ({minutes} minutes from {time})',
+    vi: 'quy định {policy}: buổi phát dài quá {max} phút trong {days} ngày, đầu tiên {dates} ({minutes} phút từ {time})',
+  },
+  'schedule.policy.weekdaysOnly': {
+    en: 'policy {policy}: broadcasts at the weekend on {days} day(s), first {dates} (program "{program}"), but only weekdays are allowed',
+    vi: 'quy định {policy}: có phát vào cuối tuần trong {days} ngày, đầu tiên {dates} (chương trình "{program}"), trong khi chỉ được phát ngày thường',
+  },
 } satisfies Catalogue;
