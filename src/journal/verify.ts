@@ -154,9 +154,31 @@ export function verifyEvents(events: Iterable<JournalEvent>, opts: VerifyOptions
     result.lastDate = days[days.length - 1] ?? null;
     return days;
   };
+  const exempt = new Set(opts.exemptDays ?? []);
+  /** The earliest day, before `currentDay`, whose events no seal covers (by the seq of its last event). */
+  const firstUnsealed = (currentDay: string | null): VerifyFailure | undefined => {
+    if (opts.requireSeals === false) return undefined;
+    let worst: VerifyFailure | undefined;
+    for (const [day, last] of dayLast) {
+      if (currentDay === null || day >= currentDay || exempt.has(day)) continue;
+      const cover = sealed.get(day);
+      if (cover !== undefined && cover >= last) continue;
+      if (!worst || last < worst.seq) {
+        worst =
+          cover === undefined
+            ? fail(last, 'seal-missing', `day ${day} has no seal`, { date: day })
+            : fail(last, 'seal-missing', `day ${day} has events after its seal (sealed up to seq ${cover})`, { date: day, sealedTo: cover });
+      }
+    }
+    return worst;
+  };
+  let currentDay: string | null = null;
   const stop = (failure: VerifyFailure): VerifyResult => {
+    it.return?.(); // release the source (e.g. an open SQLite statement) when stopping early
+    // An unsealed day before the failure is the earlier fault (e.g. a seal removed and the rest renumbered).
+    const earlier = firstUnsealed(currentDay);
     result.ok = false;
-    result.firstBad = failure;
+    result.firstBad = earlier && earlier.seq < failure.seq ? earlier : failure;
     summarise();
     return result;
   };
@@ -203,6 +225,7 @@ export function verifyEvents(events: Iterable<JournalEvent>, opts: VerifyOptions
     } else if (day) {
       dayLast.set(day, ev.seq);
     }
+    if (day) currentDay = day;
     hashes.set(ev.seq, ev.hash);
     result.events++;
     result.head = { seq: ev.seq, hash: ev.hash };
@@ -214,23 +237,10 @@ export function verifyEvents(events: Iterable<JournalEvent>, opts: VerifyOptions
   const days = summarise();
   const lastDay = days[days.length - 1] ?? null;
   if (lastDay && (sealed.get(lastDay) ?? 0) < dayLast.get(lastDay)!) result.openDay = lastDay;
-  if (opts.requireSeals !== false) {
-    const exempt = new Set(opts.exemptDays ?? []);
-    // The first unsealed past day, by the seq of its last event.
-    let worst: VerifyFailure | undefined;
-    for (const day of days) {
-      if (day === lastDay || exempt.has(day)) continue;
-      const last = dayLast.get(day)!;
-      const cover = sealed.get(day);
-      if (cover !== undefined && cover >= last) continue;
-      if (!worst || last < worst.seq) {
-        worst =
-          cover === undefined
-            ? fail(last, 'seal-missing', `day ${day} has no seal`, { date: day })
-            : fail(last, 'seal-missing', `day ${day} has events after its seal (sealed up to seq ${cover})`, { date: day, sealedTo: cover });
-      }
-    }
-    if (worst) return stop(worst);
+  const unsealed = firstUnsealed(lastDay);
+  if (unsealed) {
+    result.ok = false;
+    result.firstBad = unsealed;
   }
   return result;
 }
