@@ -1,6 +1,257 @@
 import type { Command } from 'commander';
+import { EXIT, LoaxaError, t } from '../i18n/index.js';
+import { action, err, out, parseDateOption } from './common.js';
 
 /** Commands of the audit concern. Import heavy modules inside actions (start-up speed). */
 export function registerAudit(program: Command): void {
-  void program;
+  const audit = program.command('audit').description(t('audit.cmd'));
+
+  audit
+    .command('export')
+    .description(t('audit.cmd.export'))
+    .requiredOption('--db <journal>', t('audit.opt.db'))
+    .requiredOption('--from <date>', t('audit.opt.from'))
+    .requiredOption('--to <date>', t('audit.opt.to'))
+    .requiredOption('-o, --output <file>', t('audit.opt.bundleOut'))
+    .option('--schedule <file>', t('audit.opt.schedule'))
+    .action(
+      action(async (opts: { db: string; from: string; to: string; output: string; schedule?: string }) => {
+        const { from, to } = range(opts.from, opts.to);
+        const { exportBundle } = await import('../audit/index.js');
+        const info = opts.schedule ? await stationFromSchedule(opts.schedule) : undefined;
+        const header = exportBundle(opts.db, from, to, opts.output, { info, loaxaVersion: await loaxaVersion() });
+        out(t('audit.bundle.written', { file: opts.output, events: header.events, seals: header.seals, from, to, fingerprint: header.fingerprint ?? t('audit.none') }));
+      }),
+    );
+
+  audit
+    .command('verify')
+    .description(t('audit.cmd.verify'))
+    .argument('[bundles...]', t('audit.arg.bundles'))
+    .option('--db <journal>', t('audit.opt.db'))
+    .option('--key <key>', t('audit.opt.key'))
+    .option('--store <district.db>', t('audit.opt.store'))
+    .option('--json', t('audit.opt.json'))
+    .action(
+      action(async (bundles: string[], opts: { db?: string; key?: string; store?: string; json?: boolean }) => {
+        if (!bundles.length && !opts.db) throw new LoaxaError('audit.source.needBundleOrDb', {}, EXIT.USAGE);
+        const { readBundle, verifyBundle, verdictLine } = await import('../audit/index.js');
+        const journal = await import('../journal/index.js');
+        const { existsSync, readFileSync } = await import('node:fs');
+        const { basename } = await import('node:path');
+        const fingerprintOnly = opts.key && /^[0-9a-f]{4}(:[0-9a-f]{4}){3}$/i.test(opts.key) ? opts.key.toLowerCase() : undefined;
+        const givenKey = opts.key && !fingerprintOnly ? (existsSync(opts.key) ? readFileSync(opts.key, 'utf8') : opts.key) : undefined;
+        const json: unknown[] = [];
+        let failed = 0;
+
+        if (opts.db) {
+          const result = journal.verifyJournal(opts.db, givenKey ? { publicKey: givenKey } : {});
+          let lines = journal.describeVerifyResult(result);
+          let ok = result.ok;
+          if (ok && fingerprintOnly && result.keyFingerprint !== fingerprintOnly) {
+            ok = false;
+            lines = [t('audit.verify.badNoSeq', { file: basename(opts.db), reason: t('audit.verify.wrongKey', { fingerprint: result.keyFingerprint ?? t('audit.none'), expected: fingerprintOnly }) })];
+          }
+          if (!ok) failed++;
+          if (opts.json) json.push({ file: opts.db, ok, result });
+          else for (const l of lines) (ok ? out : err)(l);
+        }
+
+        const store = opts.store ? journal.openDistrictStore(opts.store) : null;
+        try {
+          for (const file of bundles) {
+            let line: string;
+            let ok = false;
+            let record: Record<string, unknown>;
+            try {
+              const b = readBundle(file);
+              const known = store ? store.keys(b.header.station.id).map((k) => k.publicKey) : [];
+              let v = verifyBundle(b, givenKey ? { publicKeys: [givenKey] } : {});
+              if (v.ok && fingerprintOnly && v.fingerprint !== fingerprintOnly) {
+                v = { ...v, ok: false, failure: { seq: null, reason: t('audit.verify.wrongKey', { fingerprint: v.fingerprint ?? t('audit.none'), expected: fingerprintOnly }) } };
+              }
+              if (v.ok && store && !(v.publicKey && known.includes(v.publicKey))) {
+                v = { ...v, ok: false, failure: { seq: null, reason: t('audit.verify.unknownKey', { fingerprint: v.fingerprint ?? t('audit.none'), station: v.station }) } };
+              }
+              ok = v.ok;
+              line = verdictLine(v);
+              const { result: _omit, ...rest } = v;
+              record = { ...rest, file };
+            } catch (e) {
+              if (!(e instanceof LoaxaError)) throw e;
+              line = e.render();
+              record = { file, ok: false, failure: { seq: null, reason: e.render() } };
+            }
+            if (!ok) failed++;
+            if (opts.json) json.push(record);
+            else (ok ? out : err)(line);
+          }
+        } finally {
+          store?.close();
+        }
+        if (opts.json) out(JSON.stringify(json, null, 2));
+        else if (bundles.length > 1) out(t('audit.verify.summary', { ok: bundles.length - (failed - (opts.db && failed ? 1 : 0)), total: bundles.length }));
+        return failed ? EXIT.INVALID : EXIT.OK;
+      }),
+    );
+
+  audit
+    .command('import')
+    .description(t('audit.cmd.import'))
+    .argument('<bundles...>', t('audit.arg.bundles'))
+    .requiredOption('--store <district.db>', t('audit.opt.store'))
+    .option('--trust-new-key', t('audit.opt.trustNewKey'))
+    .option('--json', t('audit.opt.json'))
+    .action(
+      action(async (bundles: string[], opts: { store: string; trustNewKey?: boolean; json?: boolean }) => {
+        const { readBundle, importBundle, outcomeLines } = await import('../audit/index.js');
+        const { openDistrictStore } = await import('../journal/index.js');
+        // Read every file first: a damaged one stops the run before anything is written.
+        const parsed = bundles.map((f) => readBundle(f));
+        parsed.sort((a, b) => (a.header.station.id === b.header.station.id ? a.events[0]!.seq - b.events[0]!.seq : a.header.station.id < b.header.station.id ? -1 : 1));
+        const spinner = await progress(!opts.json && parsed.length > 1);
+        const store = openDistrictStore(opts.store, { create: true });
+        const outcomes = [];
+        try {
+          for (const [i, b] of parsed.entries()) {
+            spinner?.update(t('audit.import.progress', { n: i + 1, total: parsed.length, file: b.file }));
+            const o = importBundle(store, b, { trustNewKey: opts.trustNewKey });
+            outcomes.push(o);
+            if (!opts.json) {
+              spinner?.pause();
+              for (const l of outcomeLines(o)) (o.status === 'refused' ? err : out)(l);
+            }
+          }
+        } finally {
+          spinner?.stop();
+          store.close();
+        }
+        const refused = outcomes.filter((o) => o.status === 'refused').length;
+        if (opts.json) out(JSON.stringify(outcomes.map((o) => ('verdict' in o ? { ...o, verdict: o.verdict ? { ok: o.verdict.ok, failure: o.verdict.failure } : undefined } : o)), null, 2));
+        else if (parsed.length > 1) out(t('audit.import.summary', { ok: outcomes.length - refused, total: outcomes.length, refused }));
+        return refused ? EXIT.INVALID : EXIT.OK;
+      }),
+    );
+
+  audit
+    .command('stations')
+    .description(t('audit.cmd.stations'))
+    .requiredOption('--store <district.db>', t('audit.opt.store'))
+    .option('--json', t('audit.opt.json'))
+    .action(
+      action(async (opts: { store: string; json?: boolean }) => {
+        const { listStations, textTable: table } = await import('../audit/index.js');
+        const { openDistrictStore } = await import('../journal/index.js');
+        const store = openDistrictStore(opts.store);
+        try {
+          const list = listStations(store);
+          if (opts.json) {
+            out(JSON.stringify(list, null, 2));
+            return;
+          }
+          if (!list.length) {
+            out(t('audit.store.empty'));
+            return;
+          }
+          const head = ['station', 'name', 'district', 'keys', 'daysCovered', 'firstLast', 'gaps', 'lastImport', 'head'].map((k) => t(`audit.col.${k}`));
+          const rows = list.map((s) => [
+            s.id, s.name ?? '', [s.district, s.province].filter(Boolean).join(', '), s.fingerprints.map((f) => f.fingerprint).join(' '),
+            String(s.daysCovered), s.firstDay ? `${s.firstDay} – ${s.lastDay}` : '', s.gaps.map((g) => (g.from === g.to ? g.from : `${g.from}…${g.to}`)).join(', ') || '0',
+            s.lastImport.slice(0, 16).replace('T', ' '), `${s.head.seq} ${s.head.hash.slice(0, 12)}`,
+          ]);
+          for (const l of table(head, rows)) out(l);
+        } finally {
+          store.close();
+        }
+      }),
+    );
+
+  audit
+    .command('report')
+    .description(t('audit.cmd.report'))
+    .option('--db <journal>', t('audit.opt.db'))
+    .option('--store <district.db>', t('audit.opt.store'))
+    .option('--station <id>', t('audit.opt.station'))
+    .requiredOption('--from <date>', t('audit.opt.from'))
+    .requiredOption('--to <date>', t('audit.opt.to'))
+    .option('--format <format>', t('audit.opt.format'), 'text')
+    .option('-o, --output <file>', t('audit.opt.output'))
+    .option('--schedule <file>', t('audit.opt.schedule'))
+    .option('--json', t('audit.opt.json'))
+    .action(
+      action(async (opts: { db?: string; store?: string; station?: string; from: string; to: string; format: string; output?: string; schedule?: string; json?: boolean }) => {
+        const { from, to } = range(opts.from, opts.to);
+        if (!!opts.db === !!opts.store) throw new LoaxaError('audit.source.needOne', {}, EXIT.USAGE);
+        const format = opts.json ? 'json' : opts.format;
+        const audit = await import('../audit/index.js');
+        if (!(audit.REPORT_FORMATS as readonly string[]).includes(format)) throw new LoaxaError('audit.format.unknown', { format }, EXIT.USAGE);
+        const chalk = (await import('chalk')).default;
+        if (opts.output) chalk.level = 0; // a file gets no terminal colours
+        let stations;
+        if (opts.db) {
+          const info = opts.schedule ? await stationFromSchedule(opts.schedule) : undefined;
+          stations = [audit.reportFromJournal(opts.db, from, to, { station: opts.station, info })];
+        } else {
+          const { openDistrictStore } = await import('../journal/index.js');
+          const store = openDistrictStore(opts.store!);
+          const spinner = await progress(format !== 'json');
+          try {
+            stations = audit.reportsFromStore(store, from, to, {
+              station: opts.station,
+              onStation: (n, total, id) => spinner?.update(t('audit.report.progress', { n, total, station: id })),
+            });
+          } finally {
+            spinner?.stop();
+            store.close();
+          }
+        }
+        const text = audit.renderReport(audit.buildReport(stations, from, to), format as (typeof audit.REPORT_FORMATS)[number]);
+        if (opts.output) {
+          const { writeFileSync } = await import('node:fs');
+          writeFileSync(opts.output, text);
+          if (format !== 'json') err(t('audit.written', { file: opts.output }));
+        } else {
+          process.stdout.write(text);
+        }
+      }),
+    );
+}
+
+/** Dates checked as real calendar dates; the wrong way round is invalid input (exit 1). */
+function range(fromText: string, toText: string): { from: string; to: string } {
+  const from = parseDateOption(fromText);
+  const to = parseDateOption(toText);
+  if (from > to) throw new LoaxaError('cli.range.reversed', { from, to }, EXIT.INVALID);
+  return { from, to };
+}
+
+async function loaxaVersion(): Promise<string> {
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  return (require('../../package.json') as { version: string }).version;
+}
+
+async function stationFromSchedule(file: string) {
+  const { loadSchedule } = await import('../schedule/index.js');
+  const s = await loadSchedule(file);
+  return { id: s.station.id, name: s.station.name, district: s.station.district, province: s.station.province, timezone: s.station.timezone };
+}
+
+/** An ora spinner on a terminal only: pipes, files and --json runs stay quiet. */
+async function progress(wanted: boolean): Promise<{ update(text: string): void; pause(): void; stop(): void } | null> {
+  if (!wanted || !process.stderr.isTTY || 'CI' in process.env) return null;
+  const ora = (await import('ora')).default;
+  const spinner = ora({ stream: process.stderr });
+  return {
+    update(text: string) {
+      spinner.text = text;
+      if (!spinner.isSpinning) spinner.start();
+    },
+    pause() {
+      if (spinner.isSpinning) spinner.clear();
+    },
+    stop() {
+      spinner.stop();
+    },
+  };
 }

@@ -1,0 +1,74 @@
+/** Calendar helpers on plain local dates (YYYY-MM-DD): the audit reasons in station days. */
+
+const DAY_MS = 86_400_000;
+
+function toUtc(date: string): number {
+  return Date.parse(date + 'T00:00:00Z');
+}
+
+function fromUtc(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, n: number): string {
+  return fromUtc(toUtc(date) + n * DAY_MS);
+}
+
+/** Every date from `from` to `to`, both included. */
+export function datesBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let ms = toUtc(from), end = toUtc(to); ms <= end; ms += DAY_MS) out.push(fromUtc(ms));
+  return out;
+}
+
+/** 1 = Monday … 7 = Sunday (ISO). */
+export function isoWeekday(date: string): number {
+  const d = new Date(toUtc(date)).getUTCDay();
+  return d === 0 ? 7 : d;
+}
+
+/** The Monday of the ISO week holding `date`. */
+export function weekStart(date: string): string {
+  return addDays(date, 1 - isoWeekday(date));
+}
+
+/** ISO week label, e.g. 2026-W48. */
+export function isoWeek(date: string): string {
+  const thursday = addDays(date, 4 - isoWeekday(date));
+  const year = thursday.slice(0, 4);
+  const firstThursday = addDays(`${year}-01-04`, 4 - isoWeekday(`${year}-01-04`));
+  const week = 1 + Math.round((toUtc(thursday) - toUtc(firstThursday)) / (7 * DAY_MS));
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+/** Today's date in an IANA zone. */
+export function todayIn(timezone: string, nowMs = Date.now()): string {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(nowMs);
+  } catch {
+    return fromUtc(nowMs);
+  }
+}
+
+/** Seconds since local midnight of a station-local ISO time (`2026-12-01T05:30:00+07:00`). */
+export function secondsOfDay(localIso: string): number {
+  const m = /T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?/.exec(localIso);
+  if (!m) return 0;
+  return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3] ?? 0);
+}
+
+/** HH:MM of a station-local ISO time. */
+export function clockOf(localIso: string): string {
+  const m = /T(\d{2}:\d{2})/.exec(localIso);
+  return m ? m[1]! : localIso;
+}
+
+/** 3725 → "1:02:05", 95 → "1:35". */
+export function formatSeconds(total: number): string {
+  const s = Math.max(0, Math.round(total));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
+  return `${h > 0 ? h + ':' : ''}${mm}:${String(sec).padStart(2, '0')}`;
+}

@@ -1,0 +1,128 @@
+/**
+ * Import verified bundles into the district store. Each bundle is one transaction: it is
+ * checked against what the store already holds for its station — every overlapping row
+ * must be the same row, and the rows on either side must still link — so a rewritten past
+ * is refused even when it is correctly signed. An unknown key is refused unless the
+ * inspector passes --trust-new-key, and then the registration is recorded.
+ */
+import { basename } from 'node:path';
+import { EXIT, LoaxaError, t } from '../i18n/index.js';
+import { fingerprint as keyFingerprint, type DistrictStore, type JournalEvent } from '../journal/index.js';
+import { readBundle, verifyBundle, type Bundle, type BundleVerdict } from './bundle.js';
+
+export type ImportOutcome =
+  | { status: 'imported'; file: string; station: string; added: number; already: number; keyRegistered: string | null }
+  | { status: 'unchanged'; file: string; station: string; already: number }
+  | { status: 'refused'; file: string; station: string | null; reason: 'invalid' | 'unknown-key' | 'rewritten' | 'no-seal'; message: string; seq?: number; verdict?: BundleVerdict };
+
+/** Thrown inside the transaction to roll it back with a readable outcome. */
+class Refusal extends Error {
+  constructor(readonly outcome: Extract<ImportOutcome, { status: 'refused' }>) {
+    super(outcome.message);
+  }
+}
+
+export interface ImportOptions {
+  trustNewKey?: boolean;
+  nowMs?: number;
+}
+
+/** Import one bundle file. Bad files throw LoaxaError (exit 1); refusals come back as outcomes. */
+export function importBundleFile(store: DistrictStore, file: string, opts: ImportOptions = {}): ImportOutcome {
+  const bundle = readBundle(file, opts.nowMs);
+  return importBundle(store, bundle, opts);
+}
+
+export function importBundle(store: DistrictStore, bundle: Bundle, opts: ImportOptions = {}): ImportOutcome {
+  const name = basename(bundle.file);
+  const stationId = bundle.header.station.id;
+  const nowMs = opts.nowMs ?? Date.now();
+  const verdict = verifyBundle(bundle);
+  if (!verdict.ok) {
+    return { status: 'refused', file: bundle.file, station: stationId, reason: 'invalid', message: t('audit.import.refusedInvalid', { file: name }), seq: verdict.failure?.seq ?? undefined, verdict };
+  }
+  if (!verdict.publicKey || !verdict.fingerprint) {
+    return { status: 'refused', file: bundle.file, station: stationId, reason: 'no-seal', message: `${name}: ${t('audit.verify.noSeal')}`, verdict };
+  }
+  const publicKey = verdict.publicKey;
+  const fp = verdict.fingerprint;
+  try {
+    return store.transaction((): ImportOutcome => {
+      // Key: the district must know it, or the inspector registers it now, on the record.
+      const known = store.keys(stationId);
+      let keyRegistered: string | null = null;
+      if (!known.some((k) => k.publicKey === publicKey)) {
+        if (!opts.trustNewKey) {
+          throw new Refusal({ status: 'refused', file: bundle.file, station: stationId, reason: 'unknown-key', message: t('audit.import.unknownKey', { file: name, station: stationId, fingerprint: fp }), verdict });
+        }
+        store.addKey({ station: stationId, publicKey, fingerprint: keyFingerprint(publicKey), registeredMs: nowMs, how: 'trust-new-key', bundle: `${name} sha256:${bundle.sha256}` });
+        keyRegistered = fp;
+      }
+
+      // History: overlapping rows identical; neighbours still linked.
+      const events = bundle.events;
+      const firstSeq = events[0]!.seq;
+      const lastSeq = events[events.length - 1]!.seq;
+      const stored = store.links(stationId, firstSeq - 1, lastSeq + 1);
+      const bySeq = new Map<number, JournalEvent>(events.map((e) => [e.seq, e]));
+      const storedSeqs = new Set<number>();
+      const rewritten = (seq: number, detailKey: string) =>
+        new Refusal({ status: 'refused', file: bundle.file, station: stationId, reason: 'rewritten', seq, message: t('audit.import.rewritten', { file: name, station: stationId, seq, detail: t(detailKey) }), verdict });
+      for (const s of stored) {
+        if (s.seq === firstSeq - 1) {
+          if (s.hash !== bundle.header.startPrevHash) throw rewritten(firstSeq, 'audit.detail.link');
+          continue;
+        }
+        if (s.seq === lastSeq + 1) {
+          if (s.prevHash !== events[events.length - 1]!.hash) throw rewritten(lastSeq, 'audit.detail.next');
+          continue;
+        }
+        storedSeqs.add(s.seq);
+        const mine = bySeq.get(s.seq)!;
+        if (mine.hash !== s.hash || mine.prevHash !== s.prevHash) throw rewritten(s.seq, 'audit.detail.hash');
+      }
+      const fresh = events.filter((e) => !storedSeqs.has(e.seq));
+      if (fresh.length === 0 && !keyRegistered) {
+        return { status: 'unchanged', file: bundle.file, station: stationId, already: storedSeqs.size };
+      }
+      store.insertEvents(fresh);
+      const current = store.station(stationId);
+      const head = current && current.headSeq >= lastSeq ? { seq: current.headSeq, hash: current.headHash } : { seq: lastSeq, hash: events[events.length - 1]!.hash };
+      const st = bundle.header.station;
+      store.upsertStation({
+        id: stationId, name: st.name ?? null, district: st.district ?? null, province: st.province ?? null, timezone: st.timezone ?? null,
+        headSeq: head.seq, headHash: head.hash, lastImportMs: nowMs, nowMs,
+      });
+      store.recordImport({
+        station: stationId, atMs: nowMs, file: name, bundleSha256: bundle.sha256, fromDate: bundle.header.from, toDate: bundle.header.to,
+        firstSeq, lastSeq, added: fresh.length, keyFingerprint: fp, keyRegistered: keyRegistered !== null,
+      });
+      return { status: 'imported', file: bundle.file, station: stationId, added: fresh.length, already: storedSeqs.size, keyRegistered };
+    });
+  } catch (e) {
+    if (e instanceof Refusal) return e.outcome;
+    if (e instanceof LoaxaError) throw e;
+    throw new LoaxaError('cli.internal', { detail: (e as Error).message }, EXIT.FAULT);
+  }
+}
+
+/** The lines a person reads for one outcome. */
+export function outcomeLines(o: ImportOutcome): string[] {
+  const file = basename(o.file);
+  switch (o.status) {
+    case 'imported':
+      return [
+        ...(o.keyRegistered ? [t('audit.import.keyRegistered', { file, fingerprint: o.keyRegistered, station: o.station })] : []),
+        t('audit.import.ok', { file, added: o.added, station: o.station, already: o.already }),
+      ];
+    case 'unchanged':
+      return [t('audit.import.same', { file, station: o.station })];
+    case 'refused': {
+      const lines = [o.message];
+      if (o.reason === 'invalid' && o.verdict?.failure) {
+        lines.push('  ' + (o.verdict.failure.seq === null ? o.verdict.failure.reason : t('audit.verify.bad', { file, seq: o.verdict.failure.seq, reason: o.verdict.failure.reason })));
+      }
+      return lines;
+    }
+  }
+}

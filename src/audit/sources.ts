@@ -1,0 +1,134 @@
+/**
+ * Where the audit reads from: a station's own journal file (--db) or the district store
+ * (--store). Both give a station's events for a date range; the report model does the rest.
+ */
+import { basename } from 'node:path';
+import { EXIT, LoaxaError, t } from '../i18n/index.js';
+import {
+  openJournal,
+  openDistrictStore,
+  verifyJournal,
+  describeVerifyResult,
+  type Journal,
+  type DistrictStore,
+  type JournalEvent,
+} from '../journal/index.js';
+import { buildStationReport, type StationInfo, type StationReport } from './model.js';
+import { addDays, datesBetween, todayIn } from './dates.js';
+import { makeHeader, selectBundleRows, writeBundle, type BundleHeader } from './bundle.js';
+
+/** Open a journal only to read it: the station id comes from its rows, not from the caller. */
+export function openJournalForReading(dbPath: string): { journal: Journal; stationId: string | null; timezoneOffset: string | null } {
+  const journal = openJournal(dbPath, { station: '', timezone: 'UTC', readonly: true });
+  const first = journal.events({ limit: 1 })[0];
+  return { journal, stationId: first?.station ?? null, timezoneOffset: first ? first.local.slice(-6) : null };
+}
+
+/** Rows of a range plus a day on each side: seals come after midnight, results may be logged late. */
+function rangeEvents(journal: Journal, from: string, to: string): JournalEvent[] {
+  return journal.events({ fromMs: Date.parse(addDays(from, -1) + 'T00:00:00Z'), toMs: Date.parse(addDays(to, 3) + 'T00:00:00Z') });
+}
+
+/** A station's report straight from its journal file, after checking the chain (seals may be missing: they show as gaps). */
+export function reportFromJournal(dbPath: string, from: string, to: string, opts: { station?: string; info?: Partial<StationInfo> } = {}): StationReport {
+  const verdict = verifyJournal(dbPath, { requireSeals: false, noStationKeys: false });
+  if (!verdict.ok) {
+    throw new LoaxaError('audit.verify.badNoSeq', { file: basename(dbPath), reason: describeVerifyResult(verdict).slice(0, 2).join(' — ') }, EXIT.INVALID);
+  }
+  const { journal, stationId } = openJournalForReading(dbPath);
+  try {
+    const id = stationId ?? opts.info?.id ?? basename(dbPath);
+    if (opts.station && opts.station !== id) {
+      throw new LoaxaError('audit.station.unknown', { station: opts.station, known: id }, EXIT.INVALID);
+    }
+    const info: StationInfo = { ...opts.info, id, fingerprints: verdict.keyFingerprint ? [verdict.keyFingerprint] : [] };
+    return buildStationReport(info, rangeEvents(journal, from, to), from, to);
+  } finally {
+    journal.close();
+  }
+}
+
+/** Reports for stations of the district store; progress is told per station. */
+export function reportsFromStore(
+  store: DistrictStore,
+  from: string,
+  to: string,
+  opts: { station?: string; onStation?: (n: number, total: number, id: string) => void } = {},
+): StationReport[] {
+  const all = store.stations();
+  if (opts.station && !all.some((s) => s.id === opts.station)) {
+    throw new LoaxaError('audit.station.unknown', { station: opts.station, known: all.map((s) => s.id).join(', ') || t('audit.none') }, EXIT.INVALID);
+  }
+  const chosen = opts.station ? all.filter((s) => s.id === opts.station) : all;
+  return chosen.map((s, i) => {
+    opts.onStation?.(i + 1, chosen.length, s.id);
+    const info: StationInfo = {
+      id: s.id, name: s.name ?? undefined, district: s.district ?? undefined, province: s.province ?? undefined, timezone: s.timezone ?? undefined,
+      fingerprints: store.keys(s.id).map((k) => k.fingerprint),
+    };
+    return buildStationReport(info, store.iterateEvents(s.id, addDays(from, -1), addDays(to, 2)), from, to);
+  });
+}
+
+export interface StationListing {
+  id: string;
+  name: string | null;
+  district: string | null;
+  province: string | null;
+  fingerprints: Array<{ fingerprint: string; registered: string; how: string }>;
+  daysCovered: number;
+  firstDay: string | null;
+  lastDay: string | null;
+  /** Runs of days between the first and last day with no events at all. */
+  gaps: Array<{ from: string; to: string; days: number }>;
+  lastImport: string;
+  events: number;
+  head: { seq: number; hash: string };
+}
+
+export function listStations(store: DistrictStore): StationListing[] {
+  return store.stations().map((s) => {
+    const days = store.days(s.id).map((d) => d.day);
+    const have = new Set(days);
+    const gaps: StationListing['gaps'] = [];
+    if (days.length) {
+      let run: string | null = null;
+      let prev = '';
+      for (const d of datesBetween(days[0]!, days[days.length - 1]!)) {
+        if (!have.has(d)) {
+          run ??= d;
+        } else if (run) {
+          gaps.push({ from: run, to: prev, days: datesBetween(run, prev).length });
+          run = null;
+        }
+        prev = d;
+      }
+    }
+    return {
+      id: s.id, name: s.name, district: s.district, province: s.province,
+      fingerprints: store.keys(s.id).map((k) => ({ fingerprint: k.fingerprint, registered: new Date(k.registeredMs).toISOString(), how: k.how })),
+      daysCovered: days.length, firstDay: days[0] ?? null, lastDay: days[days.length - 1] ?? null, gaps,
+      lastImport: new Date(s.lastImportMs).toISOString(), events: store.count(s.id), head: { seq: s.headSeq, hash: s.headHash },
+    };
+  });
+}
+
+/** Export [from, to] of a journal to a bundle file; returns its header. */
+export function exportBundle(dbPath: string, from: string, to: string, out: string, opts: { info?: Partial<StationInfo>; loaxaVersion: string; nowMs?: number }): BundleHeader {
+  const { journal, stationId } = openJournalForReading(dbPath);
+  try {
+    const rows = selectBundleRows(journal, from, to);
+    if (!rows.length || !stationId) throw new LoaxaError('audit.bundle.empty', { from, to }, EXIT.INVALID);
+    if (opts.info?.id && opts.info.id !== stationId) {
+      throw new LoaxaError('audit.station.unknown', { station: opts.info.id, known: stationId }, EXIT.INVALID);
+    }
+    const station = { ...opts.info, id: stationId };
+    const header = makeHeader(station, rows, from, to, opts.loaxaVersion, opts.nowMs);
+    writeBundle(out, header, rows);
+    return header;
+  } finally {
+    journal.close();
+  }
+}
+
+export { todayIn };
