@@ -36,3 +36,4 @@ export {
   dayNumber,
   todayAt,
 } from './time.js';
+export { initStation, exampleSchedule } from './init.js';

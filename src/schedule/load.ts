@@ -10,7 +10,6 @@ import { EXIT, LoaxaError } from '../i18n/index.js';
 import { renderDiagnostic, type Diagnostic } from './diagnostics.js';
 import { Reporter, type YNode } from './nodes.js';
 import { buildModel, setCronValidator, type ModelPositions } from './model.js';
-import { loadCalendar } from './holidays.js';
 import { expand } from './expand.js';
 import { addDays, formatTimeOfDay, localSecondsOfDay, todayAt } from './time.js';
 import type { PlanSlot, Schedule } from './types.js';
@@ -118,8 +117,11 @@ export async function checkScheduleText(
   // A document the parser could not read is reported as such, without a cascade of model errors.
   if (doc.errors.some((e) => e.code !== 'DUPLICATE_KEY') || unresolved) return { diagnostics: sorted(r.diagnostics) };
 
-  const [cron] = await Promise.all([import('node-cron'), /\bholiday\s*:/.test(text) ? loadCalendar() : Promise.resolve(false)]);
-  setCronValidator((expr) => cron.validateDetailed(expr));
+  // node-cron only when the file uses cron days: validate should not pay for it otherwise.
+  if (/\bcron\b/.test(text)) {
+    const cron = await import('node-cron');
+    setCronValidator((expr) => cron.validateDetailed(expr));
+  }
 
   const dir = dirname(abs);
   const built = buildModel(r, doc.contents as YNode, { dir, checkMedia: opts.checkMedia !== false });

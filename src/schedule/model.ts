@@ -791,8 +791,7 @@ function readException(r: Reporter, node: YNode, where: string, programIds: stri
     holiday = readText(r, get(m, 'holiday'), 'holiday');
     if (holiday !== undefined && !isHolidayName(holiday)) {
       const names = holidayNames();
-      if (names.length === 0) r.error(get(m, 'holiday'), 'schedule.exception.calendarMissing', { value: holiday });
-      else r.error(get(m, 'holiday'), 'schedule.exception.holiday', { value: holiday, names: names.join(', ') }, closest(holiday, names));
+      r.error(get(m, 'holiday'), 'schedule.exception.holiday', { value: holiday, names: names.join(', ') }, closest(holiday, names));
       return null;
     }
     // A holiday recurs every year; from/to are left empty-and-reversed so a plain range test never matches.

@@ -206,10 +206,6 @@ export const schedule = {
     en: 'unknown holiday "{value}"; known holidays: {names}',
     vi: 'không có ngày lễ "{value}"; các ngày lễ được biết: {names}',
   },
-  'schedule.exception.calendarMissing': {
-    en: 'holiday "{value}" cannot be checked: the holiday calendar is not available in this build',
-    vi: 'không kiểm tra được ngày lễ "{value}": bản cài đặt này thiếu lịch ngày lễ',
-  },
   'schedule.exception.skip': {
     en: '"skip" must be all or a non-empty list of program ids',
     vi: '"skip" phải là all hoặc danh sách mã chương trình (không rỗng)',
@@ -243,5 +239,133 @@ export const schedule = {
   'schedule.policy.weekdaysOnly': {
     en: 'policy {policy}: broadcasts at the weekend on {days} day(s), first {dates} (program "{program}"), but only weekdays are allowed',
     vi: 'quy định {policy}: có phát vào cuối tuần trong {days} ngày, đầu tiên {dates} (chương trình "{program}"), trong khi chỉ được phát ngày thường',
+  },
+  // commands
+  'schedule.cmd.validate': {
+    en: 'check a schedule file: every error with file:line:col, policies over the coming year',
+    vi: 'kiểm tra tệp lịch phát: mọi lỗi kèm tệp:dòng:cột, các quy định trong một năm tới',
+  },
+  'schedule.cmd.plan': {
+    en: 'show the plan: every slot with its times, zones, content and inserts',
+    vi: 'xem kế hoạch phát: từng lượt phát với giờ, vùng loa, nội dung và phần chèn',
+  },
+  'schedule.cmd.init': {
+    en: 'create a station folder with a commented example schedule and placeholder media',
+    vi: 'tạo thư mục đài với lịch phát mẫu có chú thích và tệp âm thanh giữ chỗ',
+  },
+  'schedule.arg.schedule': { en: 'the station schedule file (YAML)', vi: 'tệp lịch phát của đài (YAML)' },
+  'schedule.arg.dir': { en: 'folder to create (default: the current folder)', vi: 'thư mục cần tạo (mặc định: thư mục hiện tại)' },
+  'schedule.opt.strict': { en: 'fail (exit 1) on warnings too', vi: 'coi cảnh báo cũng là lỗi (thoát mã 1)' },
+  'schedule.opt.date': { en: 'one day, YYYY-MM-DD (default: today)', vi: 'một ngày, YYYY-MM-DD (mặc định: hôm nay)' },
+  'schedule.opt.from': { en: 'first day of a range, YYYY-MM-DD', vi: 'ngày đầu của khoảng, YYYY-MM-DD' },
+  'schedule.opt.to': { en: 'last day of the range (inclusive), YYYY-MM-DD', vi: 'ngày cuối của khoảng (tính cả ngày đó), YYYY-MM-DD' },
+  'schedule.opt.json': { en: 'print a JSON array instead of a table', vi: 'in mảng JSON thay cho bảng' },
+
+  // validate
+  'schedule.validate.ok': {
+    en: '{file}: valid: {programs} programs, {zones} zones, {slots} slots in the coming week',
+    vi: '{file}: hợp lệ: {programs} chương trình, {zones} vùng loa, {slots} lượt phát trong tuần tới',
+  },
+  'schedule.validate.okWarnings': {
+    en: '{file}: valid with {warnings} warning(s): {programs} programs, {zones} zones, {slots} slots in the coming week',
+    vi: '{file}: hợp lệ, có {warnings} cảnh báo: {programs} chương trình, {zones} vùng loa, {slots} lượt phát trong tuần tới',
+  },
+  'schedule.validate.failed': {
+    en: '{file}: invalid: {errors} error(s), {warnings} warning(s)',
+    vi: '{file}: không hợp lệ: {errors} lỗi, {warnings} cảnh báo',
+  },
+  'schedule.validate.strictFailed': {
+    en: '--strict: {warnings} warning(s) count as failure',
+    vi: '--strict: {warnings} cảnh báo được tính là không đạt',
+  },
+
+  // plan
+  'schedule.plan.dateOrRange': { en: 'give either --date or --from/--to, not both', vi: 'chỉ dùng --date hoặc --from/--to, không dùng cả hai' },
+  'schedule.plan.fromTo': { en: '--from and --to go together', vi: '--from và --to phải đi cùng nhau' },
+  'schedule.plan.heading': {
+    en: '{station}: plan from {from} to {to}, {count} slot(s)',
+    vi: '{station}: kế hoạch phát từ {from} đến {to}, {count} lượt',
+  },
+  'schedule.plan.empty': { en: 'nothing is scheduled in this period', vi: 'không có lượt phát nào trong khoảng này' },
+  'schedule.plan.col.start': { en: 'start', vi: 'bắt đầu' },
+  'schedule.plan.col.end': { en: 'end', vi: 'kết thúc' },
+  'schedule.plan.col.program': { en: 'program', vi: 'chương trình' },
+  'schedule.plan.col.zones': { en: 'zones', vi: 'vùng loa' },
+  'schedule.plan.col.content': { en: 'content', vi: 'nội dung' },
+  'schedule.plan.col.priority': { en: 'priority', vi: 'mức ưu tiên' },
+  'schedule.plan.col.required': { en: 'required', vi: 'bắt buộc' },
+  'schedule.plan.allZones': { en: 'all', vi: 'tất cả' },
+  'schedule.plan.relay': { en: 'relay {source}', vi: 'tiếp sóng {source}' },
+  'schedule.plan.yes': { en: 'yes', vi: 'có' },
+  'schedule.plan.insert': {
+    en: '+ {time} {bulletin} [{language}] {mode}',
+    vi: '+ {time} {bulletin} [{language}] {mode}',
+  },
+  'schedule.plan.estimated': { en: '(estimated time)', vi: '(giờ ước tính)' },
+  'schedule.priority.normal': { en: 'normal', vi: 'thông thường' },
+  'schedule.priority.priority': { en: 'priority', vi: 'ưu tiên' },
+  'schedule.priority.emergency': { en: 'emergency', vi: 'khẩn cấp' },
+  'schedule.mode.duck': { en: 'over the feed (duck)', vi: 'phát đè, hạ nhỏ tiếng nền' },
+  'schedule.mode.insert': { en: 'feed paused (insert)', vi: 'tạm dừng tiếp sóng để chèn' },
+
+  // init
+  'schedule.init.done': {
+    en: 'Station folder ready: {dir}\nEdit {file}, then check it with: loaxa validate {file}',
+    vi: 'Đã tạo thư mục đài: {dir}\nSửa tệp {file}, rồi kiểm tra bằng: loaxa validate {file}',
+  },
+  'schedule.init.exists': {
+    en: '{file} already exists; nothing was changed',
+    vi: '{file} đã có sẵn; không thay đổi gì',
+  },
+  'schedule.init.failed': { en: 'cannot create the station folder {dir} ({reason})', vi: 'không tạo được thư mục đài {dir} ({reason})' },
+  'schedule.init.c.intro': {
+    en: 'Broadcast schedule of the commune station. Times are HH:MM in the station time zone; durations 45s, 30m, 1h30m.',
+    vi: 'Lịch phát của đài truyền thanh xã. Giờ viết HH:MM theo múi giờ của đài; thời lượng viết 45s, 30m, 1h30m.',
+  },
+  'schedule.init.c.docs': {
+    en: 'Every key is explained in docs/schedule.md. Check the file with: loaxa validate schedule.yaml',
+    vi: 'Mọi khóa được giải thích trong docs/schedule.md. Kiểm tra tệp bằng: loaxa validate schedule.yaml',
+  },
+  'schedule.init.c.station': { en: 'The station: id (letters without accents, digits, -), name, province.', vi: 'Thông tin đài: mã (chữ không dấu, số, dấu -), tên, tỉnh.' },
+  'schedule.init.c.sources': {
+    en: 'Feeds to relay: url (http/https, HLS) or device (ALSA line-in); fallback is aired when the feed fails.',
+    vi: 'Nguồn tiếp sóng: url (http/https, HLS) hoặc device (đầu vào ALSA); fallback được phát khi mất sóng.',
+  },
+  'schedule.init.c.relays': {
+    en: 'Relay boards that switch the loudspeaker lines: driver modbus-rtu, lcus or numato.',
+    vi: 'Bo rơ-le đóng cắt các tuyến loa: driver là modbus-rtu, lcus hoặc numato.',
+  },
+  'schedule.init.c.amplifier': {
+    en: 'The amplifier power relay: switched on last and off first.',
+    vi: 'Rơ-le nguồn tăng âm: bật sau cùng, tắt trước tiên.',
+  },
+  'schedule.init.c.zones': {
+    en: 'Loudspeaker zones: board and channel as printed on the board (from 1).',
+    vi: 'Các vùng loa: bo rơ-le và số kênh như in trên bo (bắt đầu từ 1).',
+  },
+  'schedule.init.c.output': {
+    en: 'Sound card, and the folder for off-air recordings (evidence for inspections).',
+    vi: 'Card âm thanh, và thư mục lưu bản ghi phát sóng (bằng chứng khi kiểm tra).',
+  },
+  'schedule.init.c.bulletins': {
+    en: 'Commune bulletins: a file or a text, a language code, and who approved it (required).',
+    vi: 'Bản tin của xã: tệp âm thanh hoặc văn bản, mã ngôn ngữ, và người duyệt (bắt buộc).',
+  },
+  'schedule.init.c.programs': {
+    en: 'Programs: a relay (source) or bulletins, at a time, on days (daily, weekdays, weekends, [mon, wed], cron).',
+    vi: 'Chương trình: tiếp sóng (source) hoặc bản tin, vào giờ (at), theo ngày (daily, weekdays, weekends, [mon, wed], cron).',
+  },
+  'schedule.init.c.inserts': {
+    en: 'Bulletins placed inside the program: at an offset, or after another insert; duck or insert.',
+    vi: 'Bản tin chèn vào chương trình: sau một khoảng (at) hoặc sau phần chèn khác (after); duck hoặc insert.',
+  },
+  'schedule.init.c.repeat': { en: 'Play twice, 30 seconds apart.', vi: 'Phát hai lần, cách nhau 30 giây.' },
+  'schedule.init.c.exceptions': {
+    en: 'Days off: a date, a range (from/to) or a holiday (tet, gio-to-hung-vuong, quoc-khanh…).',
+    vi: 'Ngày nghỉ phát: một ngày, một khoảng ngày (from/to) hoặc ngày lễ (tet, gio-to-hung-vuong, quoc-khanh…).',
+  },
+  'schedule.init.c.policies': {
+    en: 'Rules the schedule is checked against: minimum plays a day, sessions a day, minutes a session.',
+    vi: 'Quy định để kiểm tra lịch: số lần phát tối thiểu mỗi ngày, số buổi mỗi ngày, số phút mỗi buổi.',
   },
 } satisfies Catalogue;
