@@ -3,7 +3,7 @@
  * unplug detection and reconnection with backoff. Knows bytes, not boards: a driver
  * hands it a frame and a function that says when the reply is complete.
  */
-import { openSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { EXIT, LoaxaError } from '../i18n/index.js';
 
@@ -46,6 +46,9 @@ interface Pending {
   reject(e: unknown): void;
 }
 
+/** How often an open port's device node is checked for presence. */
+const PRESENCE_CHECK_MS = 250;
+
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').replace(/(..)(?=.)/g, '$1 ').toUpperCase();
 
 export class SerialTransport {
@@ -55,6 +58,7 @@ export class SerialTransport {
   private pending: Pending | null = null;
   private lastWriteAt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  private presenceTimer: NodeJS.Timeout | null = null;
   private reconnectDelay: number;
   private listeners: TransportListener[] = [];
   state: TransportState = 'closed';
@@ -87,6 +91,12 @@ export class SerialTransport {
     await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(this.openError(e)) : resolve())));
     this.port = port;
     this.state = 'open';
+    // The `close` event does not always come when a device node vanishes while no read
+    // is pending: watch the path too (a USB adapter's node disappears on unplug).
+    this.presenceTimer = setInterval(() => {
+      if (this.state === 'open' && !existsSync(this.options.path)) this.onUnplug();
+    }, PRESENCE_CHECK_MS);
+    this.presenceTimer.unref?.();
   }
 
   private openError(e: Error): LoaxaError {
@@ -126,8 +136,10 @@ export class SerialTransport {
   private onUnplug(): void {
     if (this.state !== 'open') return;
     this.state = 'disconnected';
+    const port = this.port;
+    if (port?.isOpen) port.close(() => undefined); // release the descriptor; reopened on reconnect
     this.pending?.reject(new LoaxaError('relay.board.unplugged', { board: this.options.board, port: this.options.path }, EXIT.FAULT));
-    for (const l of this.listeners) l.disconnected?.('relay.board.unplugged');
+    for (const l of this.listeners) l.disconnected?.('relay.board.gone');
     this.scheduleReconnect();
   }
 
@@ -203,6 +215,7 @@ export class SerialTransport {
       // Writes after an unplug never call back: the timer is the only sure end.
       const timer = setTimeout(() => {
         finish(() => {
+          if (this.state === 'open' && !existsSync(this.options.path)) this.onUnplug();
           if (this.state !== 'open') reject(new LoaxaError('relay.board.unplugged', { board: this.options.board, port: this.options.path }, EXIT.FAULT));
           else if (splitter && this.received.length > 0) reject(this.replyError('garbage'));
           else reject(this.silentError());
@@ -249,7 +262,9 @@ export class SerialTransport {
   async close(): Promise<void> {
     await this.queue.catch(() => undefined);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.presenceTimer) clearInterval(this.presenceTimer);
     this.reconnectTimer = null;
+    this.presenceTimer = null;
     const port = this.port;
     const wasOpen = this.state === 'open';
     this.state = 'closed';

@@ -104,6 +104,7 @@ interface BoardHandle {
 }
 
 const AMPLIFIER = 'amplifier';
+const DEFAULT_RECONNECT = { initialMs: 250, maxMs: 5000 };
 
 function toLoaxaError(e: unknown, board: RelayBoard): LoaxaError {
   if (e instanceof LoaxaError) return e;
@@ -167,7 +168,7 @@ class Zones implements ZoneController {
         address: board.driver === 'modbus-rtu' ? board.address : undefined,
         requestTimeoutMs: opts.requestTimeoutMs ?? 500,
         retries: opts.retries ?? 2,
-        reconnect: opts.reconnect ?? { initialMs: 250, maxMs: 5000 },
+        reconnect: opts.reconnect ?? DEFAULT_RECONNECT,
         minGapMs: family.minGapMs,
       });
       const channels: Channel[] = Object.values(schedule.zones)
@@ -443,18 +444,31 @@ class Zones implements ZoneController {
         endedAtMs,
       });
     }
-    await this.serial(() => this.reassert(h)).catch(() => undefined);
+    await this.restore(h, 0);
   }
 
-  private async reassert(h: BoardHandle): Promise<void> {
-    if (this.closed || h.transport.state !== 'open') return;
+  /** A board that is back may still be booting: keep trying, with the reconnect backoff. */
+  private async restore(h: BoardHandle, attempt: number): Promise<void> {
+    const done = await this.serial(() => this.reassert(h)).catch(() => false);
+    if (done || this.closed || h.transport.state !== 'open') return;
+    const { initialMs, maxMs } = this.opts.reconnect ?? DEFAULT_RECONNECT;
+    const timer = setTimeout(() => void this.restore(h, attempt + 1), Math.min(initialMs * 2 ** attempt, maxMs));
+    timer.unref?.();
+  }
+
+  /** Write the wanted state again, zones before the amplifier; false when the board did not take it. */
+  private async reassert(h: BoardHandle): Promise<boolean> {
+    if (this.closed || h.transport.state !== 'open') return true;
     const known = h.channels.filter((c) => h.wanted.has(c.channel));
     for (const kind of ['zone', 'amplifier'] as const) {
       for (const on of [false, true]) {
         const group = known.filter((c) => c.kind === kind && h.wanted.get(c.channel) === on);
-        if (group.length > 0) await this.switchChannels(h, group, on, undefined, true);
+        if (group.length === 0) continue;
+        const reports = await this.switchChannels(h, group, on, undefined, true);
+        if (reports.some((r) => r.confirmed === null)) return false;
       }
     }
+    return true;
   }
 
   private offSyncAtExit(): void {

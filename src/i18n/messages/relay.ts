@@ -36,6 +36,10 @@ export const relay = {
     en: 'relay board "{board}": serial port {port} was unplugged during a command; loaxa will reconnect and restore the relays when it is back',
     vi: 'bảng rơ-le "{board}": cổng nối tiếp {port} bị rút ra giữa lúc gửi lệnh; loaxa sẽ kết nối lại và khôi phục rơ-le khi cổng có lại',
   },
+  'relay.board.gone': {
+    en: 'relay board "{board}": serial port {port} is gone (unplugged?); loaxa reconnects and restores the relays when it is back',
+    vi: 'bảng rơ-le "{board}": cổng nối tiếp {port} đã mất (bị rút ra?); loaxa sẽ kết nối lại và khôi phục rơ-le khi cổng có lại',
+  },
   'relay.board.disconnected': {
     en: 'relay board "{board}": serial port {port} is disconnected; the relays will be set when it is back',
     vi: 'bảng rơ-le "{board}": cổng nối tiếp {port} đang mất kết nối; rơ-le sẽ được đặt khi cổng có lại',
