@@ -24,3 +24,4 @@ export { synthesiseBulletin, ttsVoice } from './tts.js';
 export { recordingFileName, localIso } from './time.js';
 export { placeBulletins } from './graph.js';
 export { sha256File } from './ffmpeg.js';
+export { playNow, resolveBulletin, type PlayOptions, type PlayResult } from './play.js';
