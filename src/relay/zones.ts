@@ -262,7 +262,7 @@ class Zones implements ZoneController {
     return amp ? amp.handle.wanted.get(amp.channel.channel) : undefined;
   }
 
-  switchOn(zoneIds: string[], opts: { slot?: string } = {}): Promise<ZoneReport[]> {
+  async switchOn(zoneIds: string[], opts: { slot?: string } = {}): Promise<ZoneReport[]> {
     const zones = this.resolveZones(zoneIds);
     return this.serial(async () => {
       const reports = await this.switchGroups(zones, true, opts.slot);
@@ -275,7 +275,7 @@ class Zones implements ZoneController {
     });
   }
 
-  switchOff(zoneIds: string[], opts: { slot?: string } = {}): Promise<ZoneReport[]> {
+  async switchOff(zoneIds: string[], opts: { slot?: string } = {}): Promise<ZoneReport[]> {
     const zones = this.resolveZones(zoneIds);
     return this.serial(async () => {
       const reports: ZoneReport[] = [];
