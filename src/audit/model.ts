@@ -490,7 +490,7 @@ export interface LogbookWeek {
   }>;
 }
 
-const AIRED: SlotOutcome[] = ['aired', 'partial', 'interrupted'];
+const AIRED: SlotOutcome[] = ['aired', 'partial', 'interrupted', 'preempted'];
 
 export function logbookWeeks(report: StationReport): LogbookWeek[] {
   const weeks = new Map<string, LogbookWeek>();
