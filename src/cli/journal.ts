@@ -140,7 +140,8 @@ export function registerJournal(program: Command): void {
         const { existsSync } = await import('node:fs');
         const { join } = await import('node:path');
         const hasKey = existsSync(join(st.schedule.keysDir, jm.PUBLIC_KEY_FILE));
-        const result = jm.verifyJournal(st.journalPath, hasKey ? { publicKey: jm.loadPublicKey(st.schedule.keysDir).publicKey } : {});
+        const result = jm.verifyJournal(st.journalPath, hasKey ? { publicKey: jm.loadPublicKey(st.schedule.keysDir).publicKey } : { noStationKeys: true });
+        if (hasKey) result.keySource = 'station-folder';
         for (const line of jm.describeVerifyResult(result)) out(line);
         return result.ok ? EXIT.OK : EXIT.INVALID;
       }),

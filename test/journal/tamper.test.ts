@@ -198,9 +198,9 @@ describe('tampering is detected and the right row named', () => {
 describe('describeVerifyResult', () => {
   it('renders intact and broken results in both languages', () => {
     const good = jm.describeVerifyResult(verify(), 'en');
-    expect(good[0]).toBe('Journal intact: 29 events over 6 days (2026-11-20 to 2026-11-25), 5 seals');
+    expect(good[0]).toBe('Journal intact — events: 29, days: 6 (2026-11-20 to 2026-11-25), seals: 5');
     expect(good.join('\n')).toContain(keys.fingerprint);
-    expect(jm.describeVerifyResult(verify(), 'vi')[0]).toBe('Sổ nhật ký nguyên vẹn: 29 sự kiện trong 6 ngày (2026-11-20 đến 2026-11-25), 5 dấu niêm phong');
+    expect(jm.describeVerifyResult(verify(), 'vi')[0]).toBe('Sổ nhật ký nguyên vẹn — sự kiện: 29, số ngày: 6 (2026-11-20 đến 2026-11-25), dấu niêm phong: 5');
     attack((db) => db.prepare('DELETE FROM events WHERE seq = 7').run());
     const bad = jm.describeVerifyResult(verify(), 'en');
     expect(bad[0]).toBe('Journal NOT intact: first bad row is seq 7');

@@ -38,8 +38,8 @@ export const journal = {
 
   // verification
   'journal.verify.ok': {
-    en: 'Journal intact: {events} events over {days} days ({from} to {to}), {seals} seals',
-    vi: 'Sổ nhật ký nguyên vẹn: {events} sự kiện trong {days} ngày ({from} đến {to}), {seals} dấu niêm phong',
+    en: 'Journal intact — events: {events}, days: {days} ({from} to {to}), seals: {seals}',
+    vi: 'Sổ nhật ký nguyên vẹn — sự kiện: {events}, số ngày: {days} ({from} đến {to}), dấu niêm phong: {seals}',
   },
   'journal.verify.head': { en: 'Head: seq {seq}, hash {hash}', vi: 'Dòng cuối: seq {seq}, mã băm {hash}' },
   'journal.verify.bad': {
@@ -47,8 +47,8 @@ export const journal = {
     vi: 'Sổ nhật ký KHÔNG nguyên vẹn: dòng sai đầu tiên là seq {seq}',
   },
   'journal.verify.checked': {
-    en: 'Checked before it: {events} events, {seals} seals',
-    vi: 'Đã kiểm tra trước đó: {events} sự kiện, {seals} dấu niêm phong',
+    en: 'Checked before it — events: {events}, seals: {seals}',
+    vi: 'Đã kiểm tra trước đó — sự kiện: {events}, dấu niêm phong: {seals}',
   },
   'journal.verify.problem.changed': {
     en: 'row {seq} was changed: its content no longer matches its hash',
