@@ -64,7 +64,7 @@ export async function measureLufs(file: string, opts: { startMs?: number; durati
   const args = ['-hide_banner', '-nostats'];
   if (opts.startMs) args.push('-ss', String(opts.startMs / 1000));
   if (opts.durationMs) args.push('-t', String(opts.durationMs / 1000));
-  args.push('-i', file, '-af', 'ebur128=framelog=quiet', '-f', 'null', '-');
+  args.push('-i', file, '-af', 'ebur128', '-f', 'null', '-');
   const r = await runTool('ffmpeg', args, 120_000);
   const m = /Integrated loudness:\s*\n\s*I:\s*(-?[\d.]+|-inf)\s*LUFS/.exec(r.stderr);
   if (!m) throw new LoaxaError('audio.media.notAudio', { file, detail: lastErrorLine(r.stderr) }, EXIT.INVALID);

@@ -55,7 +55,7 @@ export async function probeFeed(source: string | SourceSpec, opts: ProbeOptions 
   opts.onStage?.('sample');
   const r = await runTool(
     'ffmpeg',
-    ['-hide_banner', '-nostats', ...inputArgs(src), '-t', String(sampleSeconds), '-vn', '-af', `silencedetect=n=${threshold}dB:d=0.5,ebur128=framelog=quiet`, '-f', 'null', '-'],
+    ['-hide_banner', '-nostats', ...inputArgs(src), '-t', String(sampleSeconds), '-vn', '-af', `silencedetect=n=${threshold}dB:d=0.5,ebur128`, '-f', 'null', '-'],
     (sampleSeconds + 30) * 1000,
   );
   const durations = [...r.stderr.matchAll(/time=(\d+):(\d+):([\d.]+)/g)];

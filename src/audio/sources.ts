@@ -59,6 +59,11 @@ export async function checkSourceUrl(url: string, opts: { timeoutMs?: number; de
   }
   if (text === null) return;
   for (const ref of playlistReferences(text)) {
+    // ffmpeg reads `proto:` / `proto,opts,:` prefixes itself: anything before a colon that is
+    // not http(s) is refused even when WHATWG URL parsing would call it a relative path.
+    if (/^[^/?#]*:/.test(ref) && !/^https?:/i.test(ref)) {
+      throw new LoaxaError('audio.url.playlistEntry', { url, entry: ref }, EXIT.INVALID);
+    }
     let target: URL;
     try {
       target = new URL(ref, parsed);

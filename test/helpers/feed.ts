@@ -47,7 +47,7 @@ export async function startTestFeed(opts: FeedOptions = {}): Promise<TestFeed> {
       ? `sine=frequency=${frequency}:sample_rate=48000,volume=${levelDb}dB,aformat=channel_layouts=stereo`
       : 'anullsrc=r=48000:cl=stereo';
     const enc = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-f', 'lavfi', '-i', src,
-      '-c:a', 'libmp3lame', '-b:a', opts.bitrate ?? '128k', '-f', 'mp3', 'pipe:1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      '-c:a', 'libmp3lame', '-b:a', opts.bitrate ?? '128k', '-id3v2_version', '0', '-write_xing', '0', '-f', 'mp3', 'pipe:1'], { stdio: ['ignore', 'pipe', 'ignore'] });
     enc.stdout!.on('data', (d: Buffer) => {
       for (const c of clients) c.write(d);
     });
