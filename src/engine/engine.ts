@@ -740,6 +740,10 @@ export class Engine {
     void this.zones.acquire(key, zones, key);
     run.tOnAir = this.clock.setTimer(run.startMs, () => void this.onAir(run));
     run.tEnd = this.clock.setTimer(run.endMs, () => {
+      // Hold the resuming programmes' zones before the emergency lets go, so the
+      // amplifier stays on through the handover.
+      const now = this.clock.now();
+      for (const r of paused) if (this.active.has(r.key) && r.endMs - now >= this.minJoinMs) void this.zones.acquire(r.key, r.slot.zones, r.slot.id);
       void this.finish(run, null).then(() => this.resumeAfter(paused));
     });
     for (const r of paused) if (r.kind === 'slot') this.zones.release(r.key, r.slot.id);

@@ -8,3 +8,6 @@ export type { AudioPort, BroadcastBulletin, BroadcastHandle, BroadcastOutcome, B
 export { ZoneBook } from './zones.js';
 export { findSocket, listenControl, request, socketPath, type ControlRequest, type ControlServer } from './control.js';
 export { parseChrony, readClockStatus, systemdUnit, unitName, type ClockStatus, type UnitOptions } from './system.js';
+export { startDaemon, type Daemon, type DaemonOptions } from './daemon.js';
+export { consoleLog } from './log.js';
+export { runDemo } from './demo.js';
