@@ -110,6 +110,8 @@ export function registerAudit(program: Command): void {
         const parsed = bundles.map((f) => readBundle(f));
         parsed.sort((a, b) => (a.header.station.id === b.header.station.id ? a.events[0]!.seq - b.events[0]!.seq : a.header.station.id < b.header.station.id ? -1 : 1));
         const spinner = await progress(!opts.json && parsed.length > 1);
+        const { existsSync, rmSync } = await import('node:fs');
+        const existed = existsSync(opts.store);
         const store = openDistrictStore(opts.store, { create: true });
         const outcomes = [];
         try {
@@ -125,6 +127,10 @@ export function registerAudit(program: Command): void {
         } finally {
           spinner?.stop();
           store.close();
+          // Nothing accepted into a store this run created: leave no file behind.
+          if (!existed && !outcomes.some((o) => o.status === 'imported')) {
+            for (const f of [opts.store, `${opts.store}-wal`, `${opts.store}-shm`]) rmSync(f, { force: true });
+          }
         }
         const refused = outcomes.filter((o) => o.status === 'refused').length;
         if (opts.json) out(JSON.stringify(outcomes.map((o) => ('verdict' in o ? { ...o, verdict: o.verdict ? { ok: o.verdict.ok, failure: o.verdict.failure } : undefined } : o)), null, 2));

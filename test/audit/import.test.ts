@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { runLoaxa, tempDir } from '../helpers/cli.js';
+import { buildScenario, TRUTH, type Scenario } from './scenario.js';
+
+/** Everything the store holds, in a stable order: "unchanged" means this string is equal. */
+function dump(file: string): string {
+  const db = new Database(file, { readonly: true });
+  try {
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((t) => t.name);
+    return JSON.stringify(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}" ORDER BY 1, 2`).all()]));
+  } finally {
+    db.close();
+  }
+}
+
+describe('audit import: the district store', () => {
+  const tmp = tempDir('loaxa-audit-import-');
+  let sc: Scenario;
+  let week: string;
+  let firstHalf: string;
+  let secondHalf: string;
+  const store = () => join(tmp.dir, 'huyen.db');
+
+  const exportRange = async (db: string, from: string, to: string, name: string) => {
+    const file = join(tmp.dir, name);
+    const r = await runLoaxa(['audit', 'export', '--db', db, '--from', from, '--to', to, '-o', file]);
+    expect(r.code, r.stderr).toBe(0);
+    return file;
+  };
+
+  beforeAll(async () => {
+    sc = buildScenario(join(tmp.dir, 'station'));
+    week = await exportRange(sc.db, '2026-11-09', '2026-11-15', 'tuan.jsonl.gz');
+    firstHalf = await exportRange(sc.db, '2026-11-09', '2026-11-11', 'dau-tuan.jsonl');
+    secondHalf = await exportRange(sc.db, '2026-11-12', '2026-11-15', 'cuoi-tuan.jsonl');
+  });
+  afterAll(() => tmp.cleanup());
+
+  it('refuses a key the store does not know, leaving no store behind', async () => {
+    const r = await runLoaxa(['audit', 'import', week, '--store', store()]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`REFUSED — station an-thanh-ba signs with key ${sc.keys.fingerprint}, which this store does not know`);
+    expect(existsSync(store())).toBe(false);
+  });
+
+  it('imports with --trust-new-key, recording the registration', async () => {
+    const r = await runLoaxa(['audit', 'import', firstHalf, '--store', store(), '--trust-new-key']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`dau-tuan.jsonl: key ${sc.keys.fingerprint} registered for station an-thanh-ba (--trust-new-key)`);
+    expect(r.stdout).toMatch(/dau-tuan.jsonl: imported \d+ new events for an-thanh-ba \(0 already in the store\)/);
+    const db = new Database(store(), { readonly: true });
+    const key = db.prepare('SELECT * FROM station_keys').get() as { fingerprint: string; how: string; bundle: string };
+    expect(key).toMatchObject({ fingerprint: sc.keys.fingerprint, how: 'trust-new-key' });
+    expect(key.bundle).toMatch(/^dau-tuan.jsonl sha256:[0-9a-f]{64}$/);
+    expect(db.prepare('SELECT key_registered FROM imports').all()).toEqual([{ key_registered: 1 }]);
+    db.close();
+  });
+
+  it('takes the following bundle (it links to the head) and then the whole week changes nothing', async () => {
+    const r = await runLoaxa(['audit', 'import', secondHalf, '--store', store()]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/cuoi-tuan.jsonl: imported \d+ new events/);
+    const before = dump(store());
+    const again = await runLoaxa(['audit', 'import', week, secondHalf, '--store', store()]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('tuan.jsonl.gz: already imported — nothing new for an-thanh-ba');
+    expect(again.stdout).toContain('cuoi-tuan.jsonl: already imported');
+    expect(dump(store())).toBe(before);
+    const db = new Database(store(), { readonly: true });
+    const n = (db.prepare('SELECT count(*) AS n, max(seq) AS head FROM events').get() as { n: number; head: number });
+    const st = db.prepare('SELECT head_seq, head_hash FROM stations').get() as { head_seq: number; head_hash: string };
+    const last = db.prepare('SELECT hash FROM events WHERE seq = ?').get(n.head) as { hash: string };
+    db.close();
+    expect(n.n).toBe(n.head);
+    expect(st).toEqual({ head_seq: n.head, head_hash: last.hash });
+  });
+
+  it('lists the station: key, days covered, no gaps, last import', async () => {
+    const r = await runLoaxa(['audit', 'stations', '--store', store(), '--json']);
+    expect(r.code).toBe(0);
+    const [s] = JSON.parse(r.stdout);
+    expect(s).toMatchObject({ id: 'an-thanh-ba', daysCovered: 7, firstDay: '2026-11-09', lastDay: '2026-11-15', gaps: [] });
+    expect(s.fingerprints).toEqual([expect.objectContaining({ fingerprint: sc.keys.fingerprint, how: 'trust-new-key' })]);
+    const text = await runLoaxa(['audit', 'stations', '--store', store(), '--lang', 'vi']);
+    expect(text.stdout).toContain('Dấu vân tay khóa');
+    expect(text.stdout).toMatch(/an-thanh-ba .* 7 .*2026-11-09 – 2026-11-15/);
+  });
+
+  it('refuses a rewritten past even when signed with the right key, and flags it loudly', async () => {
+    // The same station and key, but Tuesday's missed relay now claims to have aired.
+    const alt = buildScenario(join(tmp.dir, 'rewritten'), {
+      keys: sc.keys,
+      tamper: (slot, p) => (slot === TRUTH.missedSlot ? { ...p, status: 'aired', secondsAired: 1800, reasons: [] } : p),
+    });
+    const bundle = await exportRange(alt.db, '2026-11-09', '2026-11-15', 'viet-lai.jsonl');
+    const v = await runLoaxa(['audit', 'verify', bundle, '--key', sc.keys.fingerprint]);
+    expect(v.code).toBe(0); // on its own it is a valid, correctly signed chain…
+    const before = dump(store());
+    const r = await runLoaxa(['audit', 'import', bundle, '--store', store()]);
+    expect(r.code).toBe(1); // …but it contradicts what the district already holds.
+    expect(r.stderr).toMatch(/!!! viet-lai.jsonl: REFUSED — HISTORY REWRITTEN: row \d+ of station an-thanh-ba differs from the row already imported/);
+    expect(dump(store())).toBe(before);
+  });
+
+  it('refuses tampered, unknown-key and broken bundles without touching the store', async () => {
+    const before = dump(store());
+    const ls = readFileSync(firstHalf, 'utf8').trimEnd().split('\n');
+    const i = ls.findIndex((l) => l.includes('"type":"slot.result"'));
+    ls[i] = ls[i]!.replace('"secondsAired":1800', '"secondsAired":1799');
+    const edited = join(tmp.dir, 'sua.jsonl');
+    writeFileSync(edited, ls.join('\n') + '\n');
+    const r1 = await runLoaxa(['audit', 'import', edited, '--store', store()]);
+    expect(r1.code).toBe(1);
+    expect(r1.stderr).toContain('sua.jsonl: REFUSED — the bundle does not verify; the store is unchanged');
+    expect(r1.stderr).toMatch(/FAILED at row \d+: row \d+ was changed/);
+
+    const other = buildScenario(join(tmp.dir, 'other-key'));
+    const otherBundle = await exportRange(other.db, '2026-11-09', '2026-11-15', 'khoa-khac.jsonl');
+    const r2 = await runLoaxa(['audit', 'import', otherBundle, '--store', store()]);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toContain(`signs with key ${other.keys.fingerprint}, which this store does not know`);
+    const r2v = await runLoaxa(['audit', 'verify', otherBundle, '--store', store()]);
+    expect(r2v.code).toBe(1);
+    expect(r2v.stderr).toContain(`signed by key ${other.keys.fingerprint}, which the district store does not know`);
+
+    const cut = join(tmp.dir, 'cut.jsonl');
+    const text = readFileSync(secondHalf);
+    writeFileSync(cut, text.subarray(0, text.length - 40));
+    const r3 = await runLoaxa(['audit', 'import', secondHalf, cut, '--store', store()]);
+    expect(r3.code).toBe(1);
+    expect(r3.stderr).toContain('cut.jsonl: truncated bundle');
+    expect(dump(store())).toBe(before);
+  });
+
+  it('reports from the store the same figures as from the journal', async () => {
+    const fromStore = await runLoaxa(['audit', 'report', '--store', store(), '--from', '2026-11-09', '--to', '2026-11-15', '--json']);
+    const fromDb = await runLoaxa(['audit', 'report', '--db', sc.db, '--from', '2026-11-09', '--to', '2026-11-15', '--json']);
+    expect(fromStore.code, fromStore.stderr).toBe(0);
+    const a = JSON.parse(fromStore.stdout).stations[0];
+    const b = JSON.parse(fromDb.stdout).stations[0];
+    expect(a.totals).toEqual(b.totals);
+    expect(a.days).toEqual(b.days);
+    expect(a.totals.secondsAired).toBe(TRUTH.secondsAired);
+    const unknown = await runLoaxa(['audit', 'report', '--store', store(), '--station', 'xa-khac', '--from', '2026-11-09', '--to', '2026-11-15']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('unknown station "xa-khac" (known: an-thanh-ba)');
+    const both = await runLoaxa(['audit', 'report', '--store', store(), '--db', sc.db, '--from', '2026-11-09', '--to', '2026-11-15']);
+    expect(both.code).toBe(2);
+  });
+
+  it('shows gaps between imported ranges', async () => {
+    const gapStore = join(tmp.dir, 'gap.db');
+    const a = await exportRange(sc.db, '2026-11-09', '2026-11-10', 'a.jsonl');
+    const b = await exportRange(sc.db, '2026-11-13', '2026-11-15', 'b.jsonl');
+    const r = await runLoaxa(['audit', 'import', a, b, '--store', gapStore, '--trust-new-key']);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse((await runLoaxa(['audit', 'stations', '--store', gapStore, '--json'])).stdout)[0];
+    expect(s.daysCovered).toBe(5);
+    expect(s.gaps).toEqual([{ from: '2026-11-11', to: '2026-11-12', days: 2 }]);
+    const rep = JSON.parse((await runLoaxa(['audit', 'report', '--store', gapStore, '--from', '2026-11-09', '--to', '2026-11-15', '--json'])).stdout).stations[0];
+    expect(rep.days.filter((d: { gaps: string[] }) => d.gaps.includes('no-events')).map((d: { date: string }) => d.date)).toEqual(['2026-11-11', '2026-11-12']);
+  });
+});
