@@ -82,7 +82,7 @@ export async function checkScheduleText(
 
   for (const e of doc.errors) {
     if (e.code === 'DUPLICATE_KEY') {
-      const key = text.slice(e.pos[0], e.pos[1]).trim() || '?';
+      const key = /^("[^"]*"|'[^']*'|[^:\s,{}[\]]+)/.exec(text.slice(e.pos[0]))?.[1]?.replace(/^["']|["']$/g, '') ?? '?';
       r.error(e.pos[0], 'schedule.yaml.duplicateKey', { key });
     } else r.error(e.pos[0], 'schedule.yaml.syntax', { detail: e.message.split('\n')[0] ?? e.code });
   }
