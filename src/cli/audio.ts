@@ -81,12 +81,19 @@ export function registerAudio(program: Command): void {
     .option('--zones <zones>', t('audio.opt.zones'))
     .option('--out <file>', t('audio.opt.out'))
     .option('--user <name>', t('audio.opt.user'))
+    .option('--priority <level>', t('engine.opt.priority'))
     .action(
-      action(async (scheduleFile: string, what: string, opts: { zones?: string; out?: string; user?: string }) => {
+      action(async (scheduleFile: string, what: string, opts: { zones?: string; out?: string; user?: string; priority?: string }) => {
         const { loadSchedule } = await import('../schedule/index.js');
-        const audio = await import('../audio/index.js');
         const schedule = await loadSchedule(scheduleFile);
         const zones = opts.zones?.split(',').map((z) => z.trim()).filter(Boolean);
+        // A running daemon owns the relays and the sound card: hand the bulletin to it.
+        if (!opts.out) {
+          const { playThroughDaemon } = await import('../engine/index.js');
+          const user = opts.user ?? (await import('node:os')).userInfo().username;
+          if (await playThroughDaemon(schedule, what, { priority: opts.priority, zones, user }, out)) return;
+        }
+        const audio = await import('../audio/index.js');
         const abort = new AbortController();
         const onSignal = () => abort.abort();
         process.once('SIGINT', onSignal);
