@@ -164,3 +164,27 @@ export function request<T = unknown>(path: string, req: ControlRequest, timeoutM
     });
   });
 }
+
+/**
+ * `loaxa play` while a daemon runs: hand the bulletin to it (it owns the relays and the
+ * sound card). Returns false when no daemon is running, so `play` can work alone.
+ */
+export async function playThroughDaemon(
+  schedule: { dir: string; station: { id: string } },
+  bulletin: string,
+  opts: { priority?: string; zones?: string[]; user: string },
+  print: (line: string) => void,
+): Promise<boolean> {
+  const path = findSocket(schedule.dir, schedule.station.id);
+  if (!path) return false;
+  const priority = opts.priority ?? 'normal';
+  if (priority !== 'normal' && priority !== 'priority' && priority !== 'emergency') {
+    throw new LoaxaError('cli.usage.invalidArgument', { name: '--priority' }, EXIT.USAGE);
+  }
+  const { t } = await import('../i18n/index.js');
+  const r = await request<{ preempted: string[]; queued: boolean }>(path, { cmd: 'play', bulletin, priority, zones: opts.zones, user: opts.user });
+  print(t('engine.play.viaDaemon', { bulletin, priority }));
+  if (r.preempted.length) print(t('engine.play.preempted', { list: r.preempted.join(', ') }));
+  if (r.queued) print(t('engine.play.queuedNote'));
+  return true;
+}

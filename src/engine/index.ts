@@ -6,7 +6,7 @@ export { SystemClock, FakeClock, flushAsync, type Clock, type Timer } from './cl
 export { Engine, type EngineOptions, type EngineStatus, type QueuedBulletin } from './engine.js';
 export type { AudioPort, BroadcastBulletin, BroadcastHandle, BroadcastOutcome, BroadcastRequest, JournalPort, LogLevel, LogSink, Planner, RelayPort } from './ports.js';
 export { ZoneBook } from './zones.js';
-export { findSocket, listenControl, request, socketPath, type ControlRequest, type ControlServer } from './control.js';
+export { findSocket, listenControl, playThroughDaemon, request, socketPath, type ControlRequest, type ControlServer } from './control.js';
 export { parseChrony, readClockStatus, systemdUnit, unitName, type ClockStatus, type UnitOptions } from './system.js';
 export { startDaemon, type Daemon, type DaemonOptions } from './daemon.js';
 export { consoleLog } from './log.js';
