@@ -59,12 +59,27 @@ export interface HashedRow<T extends EventType = EventType> {
   payload: JournalEvent<T>['payload'];
 }
 
-/** The canonical text of a row, as hashed. */
-export function canonicalRow(row: HashedRow): string {
-  return canonicalJson({ seq: row.seq, station: row.station, atMs: row.atMs, local: row.local, type: row.type, payload: row.payload });
+/**
+ * The canonical text of a row, as hashed. `payloadJson`, when given, is the payload's stored
+ * canonical text, used as is (verification of a journal file skips re-encoding every payload;
+ * a stored text that is not canonical then fails its hash, as a modified row should).
+ */
+export function canonicalRow(row: HashedRow, payloadJson?: string): string {
+  // Keys in sorted order: atMs, local, payload, seq, station, type.
+  const parts: string[] = [];
+  const add = (key: string, text: string | undefined) => {
+    if (text !== undefined) parts.push(`"${key}":${text}`);
+  };
+  add('atMs', canonical(row.atMs));
+  add('local', canonical(row.local));
+  add('payload', payloadJson ?? canonical(row.payload));
+  add('seq', canonical(row.seq));
+  add('station', canonical(row.station));
+  add('type', canonical(row.type));
+  return '{' + parts.join(',') + '}';
 }
 
 /** hash = sha256(prev_hash ‖ canonical row), lower-case hex. */
-export function rowHash(prevHash: string, row: HashedRow): string {
-  return createHash('sha256').update(prevHash).update(canonicalRow(row)).digest('hex');
+export function rowHash(prevHash: string, row: HashedRow, payloadJson?: string): string {
+  return createHash('sha256').update(prevHash).update(canonicalRow(row, payloadJson)).digest('hex');
 }

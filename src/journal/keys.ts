@@ -31,14 +31,30 @@ export type PublicKeyLike = string | Buffer | KeyObject;
 
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
+// Verifying a year of seals meets the same key 365 times: parse each raw key once.
+const keyObjects = new Map<string, KeyObject>();
+
+/** Raw 32 bytes from a base64 text, or null when it is not one. */
+function rawFromBase64(text: string): Buffer | null {
+  const raw = Buffer.from(text.trim(), 'base64');
+  return raw.length === 32 ? raw : null;
+}
+
 /** Parse any accepted public key form; throws LoaxaError for garbage. */
 export function toPublicKey(key: PublicKeyLike): KeyObject {
   try {
     if (typeof key === 'object' && !Buffer.isBuffer(key)) return key.type === 'private' ? createPublicKey(key) : key;
     if (typeof key === 'string' && key.includes('-----BEGIN')) return createPublicKey(key);
-    const raw = typeof key === 'string' ? Buffer.from(key.trim(), 'base64') : key;
-    if (raw.length !== 32) throw new Error('not 32 bytes');
-    return createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, raw]), format: 'der', type: 'spki' });
+    const raw = typeof key === 'string' ? rawFromBase64(key) : key;
+    if (!raw || raw.length !== 32) throw new Error('not 32 bytes');
+    const id = raw.toString('base64');
+    let obj = keyObjects.get(id);
+    if (!obj) {
+      obj = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, raw]), format: 'der', type: 'spki' });
+      if (keyObjects.size > 1000) keyObjects.clear();
+      keyObjects.set(id, obj);
+    }
+    return obj;
   } catch {
     throw new LoaxaError('journal.keys.badPublic', {}, EXIT.INVALID);
   }
@@ -46,6 +62,15 @@ export function toPublicKey(key: PublicKeyLike): KeyObject {
 
 /** Raw 32 bytes of an Ed25519 public key. */
 export function rawPublicKey(key: PublicKeyLike): Buffer {
+  if (typeof key === 'string' && !key.includes('-----BEGIN')) {
+    const raw = rawFromBase64(key);
+    if (!raw) throw new LoaxaError('journal.keys.badPublic', {}, EXIT.INVALID);
+    return raw;
+  }
+  if (Buffer.isBuffer(key)) {
+    if (key.length !== 32) throw new LoaxaError('journal.keys.badPublic', {}, EXIT.INVALID);
+    return key;
+  }
   const der = toPublicKey(key).export({ format: 'der', type: 'spki' });
   return der.subarray(der.length - 32);
 }

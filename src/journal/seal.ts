@@ -33,7 +33,8 @@ export type SealCheck =
 
 /**
  * Check one seal on its own: well formed, fingerprint matches its key, signature valid,
- * and (when `trusted` is given) signed by one of those keys.
+ * and (when `trusted` is given) signed by one of those keys. A Set of `trusted` is taken
+ * to hold raw keys in base64 already (the verifier's fast path).
  */
 export function verifySeal(p: SealPayload, trusted?: Iterable<PublicKeyLike>): SealCheck {
   if (
@@ -56,7 +57,7 @@ export function verifySeal(p: SealPayload, trusted?: Iterable<PublicKeyLike>): S
   if (fingerprint(key) !== p.fingerprint) return { ok: false, problem: 'seal-forged', reason: 'fingerprint' };
   if (!verifyText(key, sealMessage(p), p.signature)) return { ok: false, problem: 'seal-forged', reason: 'signature' };
   if (trusted) {
-    const allowed = new Set([...trusted].map((k) => publicKeyBase64(k)));
+    const allowed = trusted instanceof Set ? (trusted as Set<PublicKeyLike>) : new Set([...trusted].map((k) => publicKeyBase64(k)));
     if (allowed.size > 0 && !allowed.has(key)) return { ok: false, problem: 'seal-wrong-key', reason: 'untrusted-key' };
   }
   return { ok: true, publicKey: key };
