@@ -2,7 +2,7 @@
  * The chain rules, in one place: canonical JSON and the row hash. The journal store,
  * the verifier and the audit bundles all use these functions, never a copy.
  */
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 import type { EventType, JournalEvent } from './events.js';
 
 /** prev_hash of the first row of a journal. */
@@ -65,21 +65,31 @@ export interface HashedRow<T extends EventType = EventType> {
  * a stored text that is not canonical then fails its hash, as a modified row should).
  */
 export function canonicalRow(row: HashedRow, payloadJson?: string): string {
+  const { atMs, local, seq, station, type } = row;
+  // Fast path for well-typed rows (every row loaxa writes); the general one below handles the rest.
+  if (Number.isFinite(atMs) && Number.isFinite(seq) && typeof local === 'string' && typeof station === 'string' && typeof type === 'string') {
+    const payload = payloadJson ?? canonical(row.payload);
+    return (
+      `{"atMs":${JSON.stringify(atMs)},"local":${JSON.stringify(local)},` +
+      (payload === undefined ? '' : `"payload":${payload},`) +
+      `"seq":${JSON.stringify(seq)},"station":${JSON.stringify(station)},"type":${JSON.stringify(type)}}`
+    );
+  }
   // Keys in sorted order: atMs, local, payload, seq, station, type.
   const parts: string[] = [];
   const add = (key: string, text: string | undefined) => {
     if (text !== undefined) parts.push(`"${key}":${text}`);
   };
-  add('atMs', canonical(row.atMs));
-  add('local', canonical(row.local));
+  add('atMs', canonical(atMs));
+  add('local', canonical(local));
   add('payload', payloadJson ?? canonical(row.payload));
-  add('seq', canonical(row.seq));
-  add('station', canonical(row.station));
-  add('type', canonical(row.type));
+  add('seq', canonical(seq));
+  add('station', canonical(station));
+  add('type', canonical(type));
   return '{' + parts.join(',') + '}';
 }
 
 /** hash = sha256(prev_hash ‖ canonical row), lower-case hex. */
 export function rowHash(prevHash: string, row: HashedRow, payloadJson?: string): string {
-  return createHash('sha256').update(prevHash).update(canonicalRow(row, payloadJson)).digest('hex');
+  return oneShotHash('sha256', prevHash + canonicalRow(row, payloadJson), 'hex');
 }
