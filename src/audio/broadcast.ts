@@ -290,14 +290,15 @@ class Broadcast implements BroadcastHandle {
     const feed = this.feed;
     if (!feed) return Buffer.alloc(owed); // bulletin-only slot: the bulletins ride on silence
     const now = this.now();
-    const chunk = feed.take(owed);
+    // A returning feed refills part of its jitter buffer before it goes back on air.
+    if (this.feedLost && feed.running && feed.bufferedMs >= feed.targetBytes / BYTES_PER_MS / 2) {
+      this.feedLost = false;
+      this.silenceStartMs = null;
+      this.markFeedConnected();
+    }
+    const chunk = this.feedLost ? Buffer.alloc(0) : feed.take(owed);
     if (chunk.length > 0) {
-      if (this.feedLost && feed.bufferedMs + chunk.length / BYTES_PER_MS >= feed.targetBytes / BYTES_PER_MS / 2) {
-        this.feedLost = false;
-        this.markFeedConnected();
-      } else if (!this.feedEverConnected && !this.feedLost) {
-        this.markFeedConnected();
-      }
+      if (!this.feedEverConnected) this.markFeedConnected();
       this.trackSilence(rmsDb(chunk), chunk.length / BYTES_PER_MS);
     } else if (!this.feedLost) {
       const since = Math.max(feed.lastDataAt, this.feedWaitSince);
@@ -308,7 +309,7 @@ class Broadcast implements BroadcastHandle {
       }
     }
     // A decoder that is alive but silent on the wire for long gets restarted.
-    if (feed.running && feed.gotData && now - feed.lastDataAt > 3 * (this.plan.feedLostMs ?? 3000)) feed.kick();
+    if (feed.running && feed.gotData && now - feed.lastDataAt > 3 * (this.plan.feedLostMs ?? 3000)) feed.kick('stalled');
 
     const wantFallback = this.feedLost || this.deadAir;
     const next: 'feed' | 'fallback' | 'silence' = wantFallback ? (this.fallback ? 'fallback' : 'silence') : 'feed';

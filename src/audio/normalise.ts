@@ -3,7 +3,7 @@
  * −1.5 dBTP) with ffmpeg's two-pass loudnorm, so a quiet phone recording and a loud studio
  * file air at the same level. Results are cached by source hash and target.
  */
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT, LoaxaError } from '../i18n/index.js';
@@ -86,6 +86,14 @@ export async function normaliseBulletin(
   mkdirSync(cacheDir, { recursive: true });
   const out = opts.out ?? join(cacheDir, `${sha256.slice(0, 24)}_${String(targetLufs).replace('-', 'm')}.wav`);
   const target = `I=${targetLufs}:TP=${TRUE_PEAK_DB}:LRA=${LOUDNESS_RANGE}`;
+  const sidecar = out + '.json';
+  if (!opts.out && existsSync(out) && existsSync(sidecar)) {
+    try {
+      return JSON.parse(readFileSync(sidecar, 'utf8')) as NormalisedBulletin;
+    } catch {
+      /* redo it */
+    }
+  }
 
   const pass1 = command().input(file).noVideo().audioFilters(`loudnorm=${target}:print_format=json`).format('null').output('-');
   const r1 = await runTool('ffmpeg', ['-hide_banner', '-nostats', ...pass1._getArguments()], 300_000);
@@ -94,9 +102,6 @@ export async function normaliseBulletin(
   const inputLufs = Number(stats.input_i);
   if (!Number.isFinite(inputLufs) || inputLufs < -70) throw new LoaxaError('audio.media.silent', { file }, EXIT.INVALID);
 
-  if (!opts.out && existsSync(out)) {
-    return { source: file, sha256, file: out, durationMs: info.durationMs, inputLufs, outputLufs: targetLufs, targetLufs };
-  }
   const measured = `measured_I=${stats.input_i}:measured_TP=${stats.input_tp}:measured_LRA=${stats.input_lra}:measured_thresh=${stats.input_thresh}:offset=${stats.target_offset}`;
   const tmp = out + '.tmp.wav';
   const pass2 = command()
@@ -113,7 +118,7 @@ export async function normaliseBulletin(
   const after = parseLoudnormJson(r2.stderr);
   if (r2.code !== 0) throw new LoaxaError('audio.media.notAudio', { file, detail: lastErrorLine(r2.stderr) }, EXIT.INVALID);
   renameSync(tmp, out);
-  return {
+  const result: NormalisedBulletin = {
     source: file,
     sha256,
     file: out,
@@ -122,4 +127,6 @@ export async function normaliseBulletin(
     outputLufs: after ? Number(after.output_i) : targetLufs,
     targetLufs,
   };
+  if (!opts.out) writeFileSync(sidecar, JSON.stringify(result));
+  return result;
 }

@@ -31,6 +31,7 @@ export class Decoder extends EventEmitter {
   gotData = false;
   starts = 0;
   lastError = '';
+  private kickReason: string | null = null;
   readonly targetBytes: number;
   readonly maxBytes: number;
 
@@ -63,7 +64,8 @@ export class Decoder extends EventEmitter {
       if (this.proc !== proc) return;
       this.proc = null;
       this.exitedAt = this.opts.now();
-      this.lastError = r.signal ? `killed by ${r.signal}` : `exit ${r.code}: ${lastErrorLine(r.stderr)}`;
+      this.lastError = this.kickReason ?? (r.signal ? `killed by ${r.signal}` : `exit ${r.code}: ${lastErrorLine(r.stderr)}`);
+      this.kickReason = null;
       this.emit('exit', { code: r.code, signal: r.signal, reason: this.lastError, hadData: this.gotData });
       if (this.stopped) return;
       // A file that simply ended is not restarted (fallbacks loop by themselves).
@@ -129,7 +131,8 @@ export class Decoder extends EventEmitter {
   }
 
   /** Kill and let the restart logic bring it back (used when a connection stalls). */
-  kick(): void {
+  kick(reason: string): void {
+    this.kickReason = reason;
     this.proc?.child.kill('SIGKILL');
   }
 
