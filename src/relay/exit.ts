@@ -20,10 +20,12 @@ const SIGNAL_DEADLINE_MS = 3000;
 let installed = false;
 
 async function onSignal(signal: NodeJS.Signals): Promise<void> {
+  // Counted first: closing the controllers removes our own listener.
+  const nobodyElse = process.listenerCount(signal) === 1;
   const pending = Promise.allSettled([...guarded].map((g) => g.offAsync()));
   await Promise.race([pending, new Promise((r) => setTimeout(r, SIGNAL_DEADLINE_MS).unref())]);
   // If nobody else handles the signal, exit the way the process would have without us.
-  if (process.listenerCount(signal) === 1) {
+  if (nobodyElse) {
     uninstall();
     process.kill(process.pid, signal);
   }

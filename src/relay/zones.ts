@@ -150,6 +150,7 @@ class Zones implements ZoneController {
   private exitGuard: ExitGuard | null = null;
   private closed = false;
   private closing: Promise<void> | null = null;
+  private readonly waitAborts = new Set<() => void>();
 
   constructor(
     private readonly schedule: Schedule,
@@ -211,6 +212,19 @@ class Zones implements ZoneController {
     }
   }
 
+  /** Warm-up/cool-down wait that a shutdown cuts short, so an interrupt switches off at once. */
+  private wait(ms: number): Promise<void> {
+    if (this.closing) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        this.waitAborts.delete(done);
+        resolve();
+      };
+      this.waitAborts.add(done);
+      void this.sleep(ms).then(done);
+    });
+  }
+
   /** Run one operation at a time: the engine may ask concurrently. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.lock.then(fn, fn);
@@ -269,7 +283,7 @@ class Zones implements ZoneController {
       const amp = this.ampHandle();
       if (amp && zones.length > 0 && this.ampWanted() !== true) {
         reports.push(...(await this.switchChannels(amp.handle, [amp.channel], true, opts.slot)));
-        await this.sleep(this.schedule.amplifier!.warmupMs);
+        await this.wait(this.schedule.amplifier!.warmupMs);
       }
       return reports;
     });
@@ -285,7 +299,7 @@ class Zones implements ZoneController {
       if (amp && stillOn.length === 0 && this.ampWanted() !== false) {
         const wasOn = this.ampWanted() === true;
         reports.push(...(await this.switchChannels(amp.handle, [amp.channel], false, opts.slot)));
-        if (wasOn) await this.sleep(this.schedule.amplifier!.cooldownMs);
+        if (wasOn) await this.wait(this.schedule.amplifier!.cooldownMs);
       }
       reports.push(...(await this.switchGroups(zones, false, opts.slot)));
       return reports;
@@ -302,7 +316,7 @@ class Zones implements ZoneController {
     if (amp) {
       const wasOn = this.ampWanted() !== false;
       reports.push(...(await this.switchChannels(amp.handle, [amp.channel], false, o.slot)));
-      if (o.coolDown && wasOn) await this.sleep(this.schedule.amplifier!.cooldownMs);
+      if (o.coolDown && wasOn) await this.wait(this.schedule.amplifier!.cooldownMs);
     }
     const zones = [...this.boards.values()].flatMap((handle) => handle.channels.filter((c) => c.kind === 'zone').map((channel) => ({ handle, channel })));
     reports.push(...(await this.switchGroups(zones, false, o.slot)));
@@ -489,6 +503,7 @@ class Zones implements ZoneController {
   }
 
   private shutdown(switchOff: boolean): Promise<void> {
+    if (!this.closing) for (const abort of [...this.waitAborts]) abort();
     this.closing ??= this.doShutdown(switchOff);
     return this.closing;
   }
