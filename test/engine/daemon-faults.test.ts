@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { levelDb, toneTimeline } from '../helpers/audio-analysis.js';
+import { TONES, coilAt, liveStation, spawnDaemon, until, type LiveStation } from './live.js';
+
+let station: LiveStation | null = null;
+afterEach(async () => {
+  await station?.cleanup();
+  station = null;
+});
+
+describe('loaxa run — faults on a live slot', () => {
+  it('the feed dies mid-slot: the fallback airs, the slot is partial with its fallback seconds', async () => {
+    station = await liveStation(11, [{ id: 'tiep-song', duration: '14s', source: 'tinh', required: true }]);
+    const s = station;
+    const daemon = spawnDaemon(s.file, ['--for', `${Math.ceil((s.startMs + 14_000 - Date.now()) / 1000) + 5}s`]);
+    await daemon.waitFor('control socket');
+    await until(s.startMs + 3000);
+    await s.feed.stop();
+    expect(await daemon.exited, daemon.output()).toBe(0);
+
+    expect(s.events('feed.lost').length).toBeGreaterThan(0);
+    const fb = s.events('fallback.started')[0]!;
+    expect(fb.payload.slot).toMatch(/^tiep-song@/);
+    const result = s.events('slot.result')[0]!.payload;
+    expect(result.status).toBe('partial');
+    expect(result.secondsFallback).toBeGreaterThan(3);
+    expect(result.reasons.join(' ')).toMatch(/feed lost|fallback/);
+    // The recording: feed tone before the loss, the fallback tone near the end.
+    const [rec] = s.recordings();
+    const timeline = await toneTimeline(rec!, TONES, 14, 1);
+    expect(await levelDb(rec!, 0.5, 2, TONES.feed), timeline.join(' ')).toBeGreaterThan(-40);
+    expect(await levelDb(rec!, 10, 3, TONES.fallback), timeline.join(' ')).toBeGreaterThan(-40);
+  });
+
+  it('the serial adapter is unplugged mid-slot (socat killed): audio goes on, the outage is journalled per zone', async () => {
+    station = await liveStation(11, [{ id: 'tiep-song', duration: '12s', source: 'tinh' }]);
+    const s = station;
+    const daemon = spawnDaemon(s.file, ['--for', `${Math.ceil((s.startMs + 12_000 - Date.now()) / 1000) + 5}s`]);
+    await daemon.waitFor('control socket');
+    await until(s.startMs + 2000);
+    expect(coilAt(s.board, 7, true)).not.toBeNull();
+    await s.board.vanish();
+    await s.pty.stop();
+    expect(await daemon.exited, daemon.output()).toBe(0);
+
+    const outages = s.events('relay.outage').map((e) => e.payload);
+    expect(outages.length, daemon.output()).toBeGreaterThan(0);
+    expect(outages[0]).toMatchObject({ board: 'tu-loa' });
+    expect(outages[0]!.zones).toEqual(expect.arrayContaining(['ap-1', 'ap-2']));
+    // Audio carried on to the end of the slot.
+    const result = s.events('slot.result')[0]!.payload;
+    expect(result.secondsAired).toBeGreaterThan(10);
+    const [rec] = s.recordings();
+    expect(await levelDb(rec!, 9, 2, TONES.feed)).toBeGreaterThan(-40);
+  });
+});
