@@ -109,6 +109,17 @@ export interface DistrictImport {
   keyRegistered: boolean;
 }
 
+/** Journal rows column by column; `payload` is the JSON text. */
+export interface RowColumns {
+  seq: number[];
+  atMs: number[];
+  local: string[];
+  type: string[];
+  payload: string[];
+  prevHash: string[];
+  hash: string[];
+}
+
 export interface StoredLink {
   seq: number;
   hash: string;
@@ -215,6 +226,26 @@ export class DistrictStore {
     return this.db
       .prepare('SELECT seq, hash, prev_hash AS prevHash FROM events WHERE station = ? AND seq BETWEEN ? AND ? ORDER BY seq')
       .all(station, fromSeq, toSeq) as StoredLink[];
+  }
+
+  /**
+   * Insert rows the caller has checked, given column by column (as a bundle worker hands
+   * them over: cheap to pass between threads); `keep[i] === false` skips row i.
+   */
+  insertRows(station: string, rows: RowColumns, keep?: ArrayLike<boolean>): number {
+    let n = 0;
+    const perDay = new Map<string, number>();
+    for (let i = 0; i < rows.seq.length; i++) {
+      if (keep && !keep[i]) continue;
+      this.insertEvent.run(station, rows.seq[i], rows.atMs[i], rows.local[i], rows.type[i], rows.payload[i], rows.prevHash[i], rows.hash[i]);
+      if (rows.type[i] !== 'seal') {
+        const day = rows.local[i]!.slice(0, 10);
+        perDay.set(day, (perDay.get(day) ?? 0) + 1);
+      }
+      n++;
+    }
+    for (const [day, count] of perDay) this.bumpDay.run(station, day, count);
+    return n;
   }
 
   /** Insert rows the caller has checked; rows already present are the caller's to skip. */

@@ -118,6 +118,8 @@ export function migrate(db: DB): number {
   }
   for (let v = from; v < SCHEMA_VERSION; v++) {
     db.transaction(() => {
+      // Another process (daemon and CLI starting together) may have migrated meanwhile: re-read under the lock.
+      if ((db.pragma('user_version', { simple: true }) as number) !== v) return;
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
     }).immediate();
