@@ -28,3 +28,4 @@ export async function listAttachedAdapters(): Promise<AttachedAdapter[]> {
   const ports = await SerialPort.list();
   return ports.map((p) => ({ path: p.path, manufacturer: p.manufacturer, vendorId: p.vendorId, productId: p.productId, serialNumber: p.serialNumber }));
 }
+export { startSimulatedBoard, type SimulatedBoard, type SimulatedFrame } from './simulator.js';

@@ -170,7 +170,7 @@ class Zones implements ZoneController {
         requestTimeoutMs: opts.requestTimeoutMs ?? 500,
         retries: opts.retries ?? 2,
         reconnect: opts.reconnect ?? DEFAULT_RECONNECT,
-        minGapMs: family.minGapMs,
+        minGapMs: family.gapMs(board),
       });
       const channels: Channel[] = Object.values(schedule.zones)
         .filter((z) => z.relay === board.id)
@@ -487,10 +487,10 @@ class Zones implements ZoneController {
 
   private offSyncAtExit(): void {
     const amp = this.ampHandle();
-    if (amp) amp.handle.transport.writeSyncBestEffort(amp.handle.driver.offFramesForExit([amp.channel.channel]), amp.handle.family.minGapMs);
+    if (amp) amp.handle.transport.writeSyncBestEffort(amp.handle.driver.offFramesForExit([amp.channel.channel]), amp.handle.family.gapMs(amp.handle.board));
     for (const h of this.boards.values()) {
       const zones = h.channels.filter((c) => c.kind === 'zone').map((c) => c.channel);
-      h.transport.writeSyncBestEffort(h.driver.offFramesForExit(zones), h.family.minGapMs);
+      h.transport.writeSyncBestEffort(h.driver.offFramesForExit(zones), h.family.gapMs(h.board));
     }
   }
 

@@ -23,7 +23,7 @@ export interface DriverFamily {
   readonly name: string;
   /** Highest channel number the family can address. */
   readonly maxChannel: number;
-  /** Silence the transport keeps between two writes. */
-  readonly minGapMs: number;
+  /** Silence the transport keeps between two writes, for this board's baud rate. */
+  gapMs(board: RelayBoard): number;
   create(board: RelayBoard, transport: SerialTransport): BoardDriver;
 }

@@ -31,6 +31,6 @@ class LcusDriver implements BoardDriver {
 export const lcus: DriverFamily = {
   name: 'lcus',
   maxChannel: 8,
-  minGapMs: GAP_MS,
+  gapMs: () => GAP_MS,
   create: (board, transport) => new LcusDriver(board, transport),
 };

@@ -89,6 +89,8 @@ class ModbusRtuDriver implements BoardDriver {
 export const modbusRtu: DriverFamily = {
   name: 'modbus-rtu',
   maxChannel: 2000,
-  minGapMs: 5, // > 3.5 character times at 9600 baud between frames
+  // A frame ends after 3.5 character times of silence (11 bits a character); the spec
+  // fixes 1.75 ms above 19200 baud.
+  gapMs: (board) => (board.baud > 19200 ? 1.75 : Math.ceil(((3.5 * 11) / board.baud) * 1000 * 10) / 10),
   create: (board, transport) => new ModbusRtuDriver(board, transport),
 };

@@ -48,6 +48,6 @@ class NumatoDriver implements BoardDriver {
 export const numato: DriverFamily = {
   name: 'numato',
   maxChannel: 32,
-  minGapMs: 0,
+  gapMs: () => 0,
   create: (board, transport) => new NumatoDriver(board, transport),
 };
