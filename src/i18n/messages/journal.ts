@@ -63,8 +63,8 @@ export const journal = {
     vi: 'các dòng bị đảo thứ tự tại seq {seq} (bị di chuyển hoặc hoán đổi)',
   },
   'journal.verify.problem.seal-forged': {
-    en: 'seal {seq} (day {date}) is forged: bad {reason}',
-    vi: 'dấu niêm phong {seq} (ngày {date}) bị giả mạo: sai {reason}',
+    en: 'seal {seq} (day {date}) is forged: its signature does not check out',
+    vi: 'dấu niêm phong {seq} (ngày {date}) bị giả mạo: chữ ký không hợp lệ',
   },
   'journal.verify.problem.seal-missing': {
     en: 'day {date} is not sealed (its last event is seq {seq})',
