@@ -25,3 +25,4 @@ export { recordingFileName, localIso } from './time.js';
 export { placeBulletins } from './graph.js';
 export { sha256File } from './ffmpeg.js';
 export { playNow, resolveBulletin, type PlayOptions, type PlayResult } from './play.js';
+export { startDemoFeed, makeToneFile, type DemoFeed } from './demo-feed.js';
