@@ -107,15 +107,14 @@ export function registerEngine(program: Command): void {
     .command('demo')
     .description(t('engine.cmd.demo'))
     .option('--seconds <n>', t('engine.opt.seconds'), '60')
-    .option('--keep', t('engine.opt.keep'))
     .action(
-      action(async (opts: { seconds: string; keep?: boolean }) => {
+      action(async (opts: { seconds: string }) => {
         const seconds = Number(opts.seconds);
         if (!Number.isFinite(seconds) || seconds < 20 || seconds > 3600) {
           throw new LoaxaError('cli.usage.invalidArgument', { name: '--seconds' }, EXIT.USAGE);
         }
         const { runDemo } = await import('../engine/index.js');
-        return (await runDemo({ seconds, keep: Boolean(opts.keep), print: out })) as 0;
+        return (await runDemo({ seconds, print: out })) as 0;
       }),
     );
 }

@@ -16,7 +16,6 @@ export const engine = {
   'engine.cmd.demo': { en: 'a live demo station in a temporary folder (feed, relay board, recordings, report)', vi: 'đài mẫu chạy thật trong thư mục tạm (nguồn tiếp sóng, bảng rơ-le, bản ghi, báo cáo)' },
   'engine.opt.seconds': { en: 'how long the demo runs, in seconds (default 60)', vi: 'thời gian chạy thử, tính bằng giây (mặc định 60)' },
   'engine.opt.priority': { en: 'normal | priority | emergency (with a running daemon: emergency pre-empts what is on air, the others join the next programme)', vi: 'normal | priority | emergency (khi trình phát đang chạy: khẩn cấp dừng ngay chương trình đang phát, các mức khác được xếp vào chương trình kế tiếp)' },
-  'engine.opt.keep': { en: 'keep the demo folder afterwards', vi: 'giữ lại thư mục chạy thử sau khi xong' },
 
   // the daemon's log lines
   'engine.log.started': { en: 'station {station} started (schedule {file}, journal {db})', vi: 'đài {station} đã khởi động (lịch {file}, nhật ký {db})' },
