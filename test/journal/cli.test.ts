@@ -44,6 +44,7 @@ describe('loaxa keys', () => {
     expect(en.stdout).toContain(`Public key: ${info.publicKeyBase64}`);
     expect(en.stdout).toContain(`Fingerprint: ${info.fingerprint}`);
     const vi = await runLoaxa(['--lang', 'vi', 'keys', 'show', schedule]);
+    expect(vi.stderr).toBe('');
     expect(vi.stdout).toContain(`Dấu vân tay: ${info.fingerprint}`);
     expect(vi.stdout).toContain('Đài truyền thanh xã An Thạnh Ba');
   });
