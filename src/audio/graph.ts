@@ -97,6 +97,11 @@ export function recordingCodec(path: string): string[] {
   }
 }
 
+/** Escape tee's own separators inside a slave name. */
+function teeEscape(name: string): string {
+  return name.replace(/([\\|\[\]])/g, '\\$1');
+}
+
 export function mixerArgs(o: MixerOptions): string[] {
   const pos = o.positionMs ?? 0;
   const fadeMs = o.fadeMs ?? 300;
@@ -143,9 +148,12 @@ export function mixerArgs(o: MixerOptions): string[] {
     if (s.kind === 'file') {
       cmd.output(s.path).outputOptions([...common, ...recordingCodec(s.path), '-ar', '48000', '-ac', '2', '-flush_packets', '1', '-y']);
     } else if (s.kind === 'alsa') {
-      cmd.output(alsaDevice(s.device)).outputOptions([...common, '-f', 'alsa']);
+      // Through tee with a null companion and onfail=ignore: a missing or unplugged sound
+      // card must not take the off-air recording (or the Icecast mount) down with it.
+      cmd.output(`[f=alsa:onfail=ignore]${teeEscape(alsaDevice(s.device))}|[f=null]-`).outputOptions([...common, '-c:a', 'pcm_s16le', '-f', 'tee']);
     } else {
-      cmd.output(s.url).outputOptions([...common, '-c:a', 'libmp3lame', '-b:a', '128k', '-f', 'mp3', '-content_type', 'audio/mpeg']);
+      // icecast:// sends Content-Type audio/mpeg by default.
+      cmd.output(`[f=mp3:onfail=ignore]${teeEscape(s.url)}|[f=null]-`).outputOptions([...common, '-c:a', 'libmp3lame', '-b:a', '128k', '-f', 'tee']);
     }
   });
   return argsOf(cmd);

@@ -125,3 +125,52 @@ export async function startTestFeed(opts: FeedOptions = {}): Promise<TestFeed> {
     listeners: () => clients.size,
   };
 }
+
+export interface IcecastReceiver {
+  /** icecast://source:hackme@127.0.0.1:PORT/xa.mp3 */
+  url: string;
+  /** Request head (method, path, headers) of the last source connection. */
+  head(): string;
+  /** Audio bytes received after the head. */
+  body(): Buffer;
+  close(): Promise<void>;
+}
+
+/**
+ * A stand-in for an Icecast server on 127.0.0.1: accepts a source connection (PUT with no
+ * length, as ffmpeg's icecast protocol sends it), answers 200 and keeps the audio.
+ */
+export async function startIcecastReceiver(): Promise<IcecastReceiver> {
+  const { createServer: createTcpServer } = await import('node:net');
+  let data = Buffer.alloc(0);
+  const socks = new Set<Socket>();
+  const srv = createTcpServer((sock) => {
+    socks.add(sock);
+    data = Buffer.alloc(0);
+    let replied = false;
+    sock.on('data', (d: Buffer) => {
+      data = Buffer.concat([data, d]);
+      if (!replied && data.includes('\r\n\r\n')) {
+        replied = true;
+        sock.write('HTTP/1.1 200 OK\r\n\r\n');
+      }
+    });
+    sock.on('close', () => socks.delete(sock));
+    sock.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as AddressInfo).port;
+  const split = () => {
+    const i = data.indexOf('\r\n\r\n');
+    return i < 0 ? { head: data.toString(), body: Buffer.alloc(0) } : { head: data.subarray(0, i).toString(), body: data.subarray(i + 4) };
+  };
+  return {
+    url: `icecast://source:hackme@127.0.0.1:${port}/xa.mp3`,
+    head: () => split().head,
+    body: () => split().body,
+    close: async () => {
+      for (const s of socks) s.destroy();
+      await new Promise<void>((r) => srv.close(() => r()));
+    },
+  };
+}
