@@ -48,7 +48,7 @@ async function validateCommand(file: string, opts: { strict?: boolean }) {
   }
   const sched = result.schedule;
   const today = s.todayAt(sched.station.timezone);
-  const perWeek = s.expand(sched, today, s.addDays(today, 6)).length;
+  const perWeek = s.expandLocal(sched, today, s.addDays(today, 6)).airings.length;
   out(
     t(warnings ? 'schedule.validate.okWarnings' : 'schedule.validate.ok', {
       file,

@@ -40,11 +40,23 @@ interface LocalDay {
   offset: string | null;
 }
 
-function localDay(date: string, tz: string): LocalDay {
-  const midnightMs = zonedTimeToEpoch(date, 0, tz);
-  const a = offsetMs(midnightMs, tz);
-  const b = offsetMs(midnightMs + DAY_MS - 1, tz);
-  return { date, midnightMs, offset: a === b ? offsetString(a) : null };
+const localDays = new Map<string, Map<number, LocalDay>>();
+
+/** The local day, memoised per zone: every schedule of a province shares them. */
+function localDay(day: number, tz: string): LocalDay {
+  let zone = localDays.get(tz);
+  if (!zone) localDays.set(tz, (zone = new Map()));
+  let d = zone.get(day);
+  if (!d) {
+    const date = dateOfDayNumber(day);
+    const midnightMs = zonedTimeToEpoch(date, 0, tz);
+    const a = offsetMs(midnightMs, tz);
+    const b = offsetMs(midnightMs + DAY_MS - 1, tz);
+    d = { date, midnightMs, offset: a === b ? offsetString(a) : null };
+    if (zone.size > 100_000) zone.clear();
+    zone.set(day, d);
+  }
+  return d;
 }
 
 /** ISO string of an instant `ms` known to be `msIntoDay` after the day's midnight. */
@@ -89,6 +101,35 @@ export function exceptionCovers(rule: ExceptionRule, date: string): boolean {
   return rule.from <= date && date <= rule.to;
 }
 
+/** What the exceptions skip on each day of a range (days without exceptions are absent). */
+interface DaySkips {
+  all: boolean;
+  some: Set<string> | null;
+}
+
+function exceptionIndex(exceptions: ExceptionRule[], first: number, last: number): Map<number, DaySkips> {
+  const index = new Map<number, DaySkips>();
+  const mark = (day: number, rule: ExceptionRule) => {
+    if (day < first || day > last) return;
+    let e = index.get(day);
+    if (!e) index.set(day, (e = { all: false, some: null }));
+    if (rule.skip === 'all') e.all = true;
+    else for (const id of rule.skip) (e.some ??= new Set()).add(id);
+  };
+  for (const rule of exceptions) {
+    if (rule.holiday !== undefined) {
+      const y0 = Number(dateOfDayNumber(first).slice(0, 4));
+      const y1 = Number(dateOfDayNumber(last).slice(0, 4));
+      for (let y = y0; y <= y1; y++) for (const date of holidayDatesIn(rule.holiday, y)) mark(dayNumber(date), rule);
+    } else {
+      const a = Math.max(first, dayNumber(rule.from));
+      const b = Math.min(last, dayNumber(rule.to));
+      for (let d = a; d <= b; d++) mark(d, rule);
+    }
+  }
+  return index;
+}
+
 export interface ExpandResult {
   slots: PlanSlot[];
   /** Dates on which exceptions removed every airing, or a `skip: all` rule applies (exempt from policies). */
@@ -107,20 +148,15 @@ export function expandDetailed(schedule: Schedule, from: string, to: string): Ex
   const exemptDates = new Set<string>();
   const first = dayNumber(from);
   const last = dayNumber(to);
-  const exceptions = schedule.exceptions;
+  const skips = exceptionIndex(schedule.exceptions, first, last);
 
   for (let day = first; day <= last; day++) {
-    const date = dateOfDayNumber(day);
-    // Exceptions for this date: skip everything, or a set of program ids.
-    let skipAll = false;
-    let skipSome: Set<string> | null = null;
-    for (const rule of exceptions) {
-      if (!exceptionCovers(rule, date)) continue;
-      if (rule.skip === 'all') skipAll = true;
-      else for (const id of rule.skip) (skipSome ??= new Set()).add(id);
-    }
+    const skip = skips.size ? skips.get(day) : undefined;
+    const skipAll = skip?.all === true;
+    const skipSome = skip?.some ?? null;
+    const local = localDay(day, tz);
+    const date = local.date;
     if (skipAll) exemptDates.add(date);
-    let local: LocalDay | null = null;
     let aired = 0;
     let skipped = 0;
     for (const p of programs) {
@@ -130,33 +166,36 @@ export function expandDetailed(schedule: Schedule, from: string, to: string): Ex
         skipped++;
         continue;
       }
-      local ??= localDay(date, tz);
       const firstStart = local.offset !== null ? local.midnightMs + prog.at * 1000 : zonedTimeToEpoch(date, prog.at, tz);
       for (let k = 0; k < prog.repeat; k++) {
         const startMs = firstStart + k * (prog.durationMs + prog.gapMs);
         const endMs = startMs + prog.durationMs;
         const intoDay = startMs - local.midnightMs;
-        const start = isoIn(local, startMs, intoDay, tz);
+        // Fast path: the start falls on this local day with one offset all day.
+        const fast = local.offset !== null && intoDay >= 0 && intoDay < DAY_MS && intoDay % 1000 === 0;
+        const prefix = fast ? `${local.date}T${hms(intoDay / 1000)}` : localIso(startMs, tz).slice(0, 19);
+        const start = fast ? prefix + local.offset : localIso(startMs, tz);
         const end = isoIn(local, endMs, intoDay + prog.durationMs, tz);
-        const inserts: PlanInsert[] = p.inserts.map((ins) => {
+        const inserts: PlanInsert[] = [];
+        for (const ins of p.inserts) {
           const at = startMs + ins.offsetMs;
           const pi: PlanInsert = {
             bulletin: ins.bulletin,
             language: ins.language,
             mode: ins.mode,
-            start: isoIn(local!, at, intoDay + ins.offsetMs, tz),
+            start: isoIn(local, at, intoDay + ins.offsetMs, tz),
             startMs: at,
             offsetMs: ins.offsetMs,
           };
           if (ins.after !== undefined) pi.after = ins.after;
           if (ins.estimated) pi.estimated = true;
-          return pi;
-        });
+          inserts.push(pi);
+        }
         const slot: PlanSlot = {
-          id: `${prog.id}@${start.slice(0, 19)}`,
+          id: `${prog.id}@${prefix}`,
           program: prog.id,
           title: prog.title,
-          date: start.slice(0, 10),
+          date: fast ? local.date : prefix.slice(0, 10),
           start,
           end,
           startMs,
@@ -177,6 +216,61 @@ export function expandDetailed(schedule: Schedule, from: string, to: string): Ex
     }
     if (aired === 0 && skipped > 0) exemptDates.add(date);
   }
-  slots.sort((a, b) => a.startMs - b.startMs || (a.program < b.program ? -1 : a.program > b.program ? 1 : 0));
+  slots.sort(byStart);
   return { slots, exemptDates };
+}
+
+function byStart(a: { startMs: number; program: string }, b: { startMs: number; program: string }): number {
+  return a.startMs - b.startMs || (a.program < b.program ? -1 : a.program > b.program ? 1 : 0);
+}
+
+/**
+ * An airing in station wall-clock time, for whole-schedule checks (conflicts, policies,
+ * counts): no time zone, no strings, so `validate` never needs Intl. Times are
+ * milliseconds of local wall-clock time counted from 1970-01-01 00:00 local.
+ */
+export interface LocalAiring {
+  program: Program;
+  /** Local date the airing starts on, and its day number. */
+  date: string;
+  day: number;
+  startMs: number;
+  endMs: number;
+  repeat: number;
+  /** Bulletin ids aired in it, as content or inserts. */
+  bulletins: string[];
+}
+
+export function expandLocal(schedule: Schedule, from: string, to: string): { airings: LocalAiring[]; exemptDays: Set<number> } {
+  const programs = prepare(schedule);
+  const airings: LocalAiring[] = [];
+  const exemptDays = new Set<number>();
+  const first = dayNumber(from);
+  const last = dayNumber(to);
+  const skips = exceptionIndex(schedule.exceptions, first, last);
+  const aired = programs.map((p) => [...(p.program.bulletins ?? []), ...p.inserts.map((i) => i.bulletin)]);
+  for (let day = first; day <= last; day++) {
+    const skip = skips.size ? skips.get(day) : undefined;
+    if (skip?.all) exemptDays.add(day);
+    let count = 0;
+    let skipped = 0;
+    programs.forEach((p, i) => {
+      if (day < p.fromDay || day > p.untilDay || !p.matches(day)) return;
+      const prog = p.program;
+      if (skip?.all || skip?.some?.has(prog.id)) {
+        skipped++;
+        return;
+      }
+      const base = day * DAY_MS + prog.at * 1000;
+      for (let k = 0; k < prog.repeat; k++) {
+        const startMs = base + k * (prog.durationMs + prog.gapMs);
+        const startDay = Math.floor(startMs / DAY_MS);
+        airings.push({ program: prog, date: dateOfDayNumber(startDay), day: startDay, startMs, endMs: startMs + prog.durationMs, repeat: k, bulletins: aired[i]! });
+        count++;
+      }
+    });
+    if (count === 0 && skipped > 0) exemptDays.add(day);
+  }
+  airings.sort((a, b) => a.startMs - b.startMs || (a.program.id < b.program.id ? -1 : a.program.id > b.program.id ? 1 : 0));
+  return { airings, exemptDays };
 }

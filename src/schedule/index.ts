@@ -16,7 +16,7 @@ export {
   type LoadOptions,
   type CheckResult,
 } from './load.js';
-export { expand, expandDetailed, exceptionCovers, type ExpandResult } from './expand.js';
+export { expand, expandDetailed, expandLocal, exceptionCovers, type ExpandResult, type LocalAiring } from './expand.js';
 export { checkPolicies, sessionsOf, SESSION_GAP_MS, type Session } from './policy.js';
 export { globMatch, DEFAULT_TIMEZONE } from './model.js';
 export {

@@ -10,9 +10,9 @@ import { EXIT, LoaxaError } from '../i18n/index.js';
 import { renderDiagnostic, type Diagnostic } from './diagnostics.js';
 import { Reporter, type YNode } from './nodes.js';
 import { buildModel, setCronValidator, type ModelPositions } from './model.js';
-import { expand } from './expand.js';
-import { addDays, formatTimeOfDay, localSecondsOfDay, todayAt } from './time.js';
-import type { PlanSlot, Schedule } from './types.js';
+import { expandLocal, type LocalAiring } from './expand.js';
+import { addDays, formatTimeOfDay, todayAt } from './time.js';
+import type { Schedule } from './types.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 /** Aliases a schedule may use; a handful is normal, thousands is an expansion attack. */
@@ -164,29 +164,28 @@ export function checkPeriod(schedule: Schedule, today: string): { from: string; 
  */
 function checkConflicts(r: Reporter, schedule: Schedule, positions: ModelPositions, today: string): void {
   const { from, to } = checkPeriod(schedule, today);
-  const slots = expand(schedule, from, to);
-  const byZone = new Map<string, PlanSlot[]>();
-  for (const s of slots) for (const z of s.zones) (byZone.get(z) ?? byZone.set(z, []).get(z)!).push(s);
-  const reported = new Map<string, { a: PlanSlot; b: PlanSlot; zone: string }>();
+  const { airings } = expandLocal(schedule, from, to);
+  const byZone = new Map<string, LocalAiring[]>();
+  for (const a of airings) for (const z of a.program.zones) (byZone.get(z) ?? byZone.set(z, []).get(z)!).push(a);
+  const reported = new Map<string, { a: LocalAiring; b: LocalAiring; zone: string }>();
   for (const [zone, list] of byZone) {
-    let open: PlanSlot[] = [];
+    let open: LocalAiring[] = [];
     for (const s of list) {
       open = open.filter((o) => o.endMs > s.startMs);
       for (const o of open) {
-        if (o.program === s.program) continue;
-        const pair = [o.program, s.program].sort().join('\u0000');
+        if (o.program.id === s.program.id) continue;
+        const pair = [o.program.id, s.program.id].sort().join('\u0000');
         const seen = reported.get(pair);
         if (!seen || s.startMs < seen.b.startMs) reported.set(pair, { a: o, b: s, zone });
       }
       open.push(s);
     }
   }
-  const tz = schedule.station.timezone;
   for (const { a, b, zone } of reported.values()) {
-    const required = a.required || b.required;
-    const params = { a: a.program, b: b.program, zone, date: b.date, time: formatTimeOfDay(localSecondsOfDay(b.startMs, tz)).slice(0, 5) };
-    const node = positions.programs.get(b.program);
-    if (required) r.error(node, 'schedule.conflict.required', params);
+    const time = formatTimeOfDay(Math.floor((b.startMs - b.day * 86_400_000) / 1000)).slice(0, 5);
+    const params = { a: a.program.id, b: b.program.id, zone, date: b.date, time };
+    const node = positions.programs.get(b.program.id);
+    if (a.program.required || b.program.required) r.error(node, 'schedule.conflict.required', params);
     else r.warn(node, 'schedule.conflict.warning', params);
   }
 }

@@ -5,27 +5,33 @@
  * to the last end. Days skipped whole by an exception are exempt.
  */
 import type { Diagnostic } from './diagnostics.js';
-import { expandDetailed } from './expand.js';
+import { expandLocal, type LocalAiring } from './expand.js';
 import { globMatch } from './model.js';
 import { sourcePositions } from './nodes.js';
-import { dayNumber, formatTimeOfDay, localSecondsOfDay, weekdayOfDayNumber, dateOfDayNumber } from './time.js';
-import type { PlanSlot, Policy, Schedule } from './types.js';
+import { dayNumber, formatTimeOfDay, weekdayOfDayNumber, dateOfDayNumber } from './time.js';
+import type { Policy, Schedule } from './types.js';
 
 export const SESSION_GAP_MS = 10 * 60 * 1000;
 /** How many dates a violation names. */
 const FIRST_DATES = 3;
 
-export interface Session {
+interface Timed {
   date: string;
   startMs: number;
   endMs: number;
-  slots: PlanSlot[];
 }
 
-/** Group a plan (sorted by start) into sessions; each belongs to the local date it starts on. */
-export function sessionsOf(slots: PlanSlot[]): Session[] {
-  const sessions: Session[] = [];
-  let current: Session | null = null;
+export interface Session<T extends Timed = Timed> {
+  date: string;
+  startMs: number;
+  endMs: number;
+  slots: T[];
+}
+
+/** Group slots (a plan, sorted by start) into sessions; each belongs to the local date it starts on. */
+export function sessionsOf<T extends Timed>(slots: T[]): Array<Session<T>> {
+  const sessions: Array<Session<T>> = [];
+  let current: Session<T> | null = null;
   for (const s of slots) {
     if (current && s.startMs - current.endMs < SESSION_GAP_MS) {
       current.slots.push(s);
@@ -38,9 +44,9 @@ export function sessionsOf(slots: PlanSlot[]): Session[] {
   return sessions;
 }
 
-/** Does a slot air a bulletin matching the pattern (as its content or as an insert)? */
-function airsMatching(slot: PlanSlot, pattern: string): boolean {
-  return (slot.bulletins?.some((b) => globMatch(pattern, b)) ?? false) || slot.inserts.some((i) => globMatch(pattern, i.bulletin));
+/** Does an airing play a bulletin matching the pattern (as its content or as an insert)? */
+function airsMatching(airing: LocalAiring, pattern: string): boolean {
+  return airing.bulletins.some((b) => globMatch(pattern, b));
 }
 
 interface Violation {
@@ -61,12 +67,13 @@ function note(v: Violation | undefined, date: string, first: Record<string, stri
  */
 export function checkPolicies(schedule: Schedule, from: string, to: string): Diagnostic[] {
   if (schedule.policies.length === 0) return [];
-  const { slots, exemptDates } = expandDetailed(schedule, from, to);
-  const tz = schedule.station.timezone;
-  const byDate = new Map<string, PlanSlot[]>();
+  // Station wall-clock time is all policies need: no time zone arithmetic.
+  const { airings: slots, exemptDays } = expandLocal(schedule, from, to);
+  const exemptDates = new Set([...exemptDays].map(dateOfDayNumber));
+  const byDate = new Map<string, LocalAiring[]>();
   for (const s of slots) (byDate.get(s.date) ?? byDate.set(s.date, []).get(s.date)!).push(s);
   const sessions = sessionsOf(slots);
-  const sessionsByDate = new Map<string, Session[]>();
+  const sessionsByDate = new Map<string, Array<Session<LocalAiring>>>();
   for (const s of sessions) (sessionsByDate.get(s.date) ?? sessionsByDate.set(s.date, []).get(s.date)!).push(s);
   const out: Diagnostic[] = [];
 
@@ -109,7 +116,8 @@ export function checkPolicies(schedule: Schedule, from: string, to: string): Dia
         if (exemptDates.has(s.date)) continue;
         const minutes = Math.round((s.endMs - s.startMs) / 60_000);
         if (s.endMs - s.startMs > policy.maxSessionMinutes * 60_000) {
-          v = note(v, s.date, { max: policy.maxSessionMinutes, minutes, time: formatTimeOfDay(localSecondsOfDay(s.startMs, tz)).slice(0, 5) });
+          const time = formatTimeOfDay(Math.floor((s.startMs - dayNumber(s.date) * 86_400_000) / 1000)).slice(0, 5);
+          v = note(v, s.date, { max: policy.maxSessionMinutes, minutes, time });
         }
       }
       emit('schedule.policy.maxMinutes', v);
@@ -118,7 +126,7 @@ export function checkPolicies(schedule: Schedule, from: string, to: string): Dia
       let v: Violation | undefined;
       for (const s of slots) {
         const w = weekdayOfDayNumber(dayNumber(s.date));
-        if ((w === 0 || w === 6) && !exemptDates.has(s.date)) v = note(v, s.date, { program: s.program });
+        if ((w === 0 || w === 6) && !exemptDates.has(s.date)) v = note(v, s.date, { program: s.program.id });
       }
       emit('schedule.policy.weekdaysOnly', v);
     }

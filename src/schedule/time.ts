@@ -64,9 +64,27 @@ export function dayNumber(date: string): number {
   return Math.floor(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS);
 }
 
-/** Day number → YYYY-MM-DD. */
+const dateStrings = new Map<number, string>();
+
+/** Day number → YYYY-MM-DD (civil-from-days arithmetic, memoised: expansion asks for every day). */
 export function dateOfDayNumber(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let s = dateStrings.get(day);
+  if (s === undefined) {
+    // Howard Hinnant's civil_from_days
+    const z = day + 719468;
+    const era = Math.floor(z / 146097);
+    const doe = z - era * 146097;
+    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    const m = mp < 10 ? mp + 3 : mp - 9;
+    const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+    s = `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
+    if (dateStrings.size > 200_000) dateStrings.clear();
+    dateStrings.set(day, s);
+  }
+  return s;
 }
 
 /** Add days to a YYYY-MM-DD date. */
@@ -121,11 +139,30 @@ function computeOffsetMs(epochMs: number, timezone: string): number {
   return asUtc - Math.floor(epochMs / 1000) * 1000;
 }
 
+const WINDOW_MS = 8 * DAY_MS;
+const windowCache = new Map<string, Map<number, number>>();
+
+function windowEdgeOffset(timezone: string, edge: number): number {
+  let zoneCache = windowCache.get(timezone);
+  if (!zoneCache) windowCache.set(timezone, (zoneCache = new Map()));
+  let off = zoneCache.get(edge);
+  if (off === undefined) {
+    off = computeOffsetMs(edge * WINDOW_MS, timezone);
+    zoneCache.set(edge, off);
+  }
+  return off;
+}
+
 /**
  * Offset of local time from UTC at an instant, in ms (+07:00 → 25 200 000).
- * Cached per quarter hour: zone transitions happen on quarter-hour boundaries in practice.
+ * Zones change offset at most twice a year, months apart: when both edges of an 8-day
+ * window agree, the whole window has that offset (one Intl call per window). Windows with
+ * a change are resolved per quarter hour (changes fall on quarter-hour boundaries).
  */
 export function offsetMs(epochMs: number, timezone: string): number {
+  const w = Math.floor(epochMs / WINDOW_MS);
+  const a = windowEdgeOffset(timezone, w);
+  if (a === windowEdgeOffset(timezone, w + 1)) return a;
   let zoneCache = offsetCache.get(timezone);
   if (!zoneCache) offsetCache.set(timezone, (zoneCache = new Map()));
   const quarter = Math.floor(epochMs / QUARTER_MS);
