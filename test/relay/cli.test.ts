@@ -159,7 +159,7 @@ describe('loaxa relay (CLI), other cases', () => {
       const r = await runLoaxa(['relay', 'test', writeSchedule('numato', pair.path), '--pause', '100ms']);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      expect(r.stdout).toContain('zone ap-1 (Ấp An Thường): on on (confirmed by read-back) · off off (confirmed by read-back)');
+      expect(r.stdout).toContain('zone ap-1 (Ấp An Thường): on → on (confirmed by read-back); off → off (confirmed by read-back)');
       expect(r.stdout).toContain('Test finished: 3 zone(s) fine, 0 with faults.');
       const ons = sim.frames.filter((f) => /^relay (on|off) /.test(f.summary) && f.summary.startsWith('relay on')).map((f) => f.summary);
       expect(ons).toEqual(['relay on 0', 'relay on 7', 'relay on 1', 'relay on 7', 'relay on 2', 'relay on 7']);

@@ -143,7 +143,7 @@ export const relay = {
     en: 'Testing {count} zone(s), {pause} each. Listen at each loudspeaker cluster.',
     vi: 'Thử {count} vùng loa, mỗi vùng {pause}. Hãy nghe ở từng cụm loa.',
   },
-  'relay.test.zone': { en: 'zone {zone} ({name}): on {on} · off {off}', vi: 'vùng {zone} ({name}): bật {on} · tắt {off}' },
+  'relay.test.zone': { en: 'zone {zone} ({name}): on → {on}; off → {off}', vi: 'vùng {zone} ({name}): bật → {on}; tắt → {off}' },
   'relay.test.done': { en: 'Test finished: {ok} zone(s) fine, {failed} with faults.', vi: 'Đã thử xong: {ok} vùng tốt, {failed} vùng có lỗi.' },
   'relay.faults': { en: '{count} relay fault(s); the relays are left off where they could be switched', vi: '{count} lỗi rơ-le; các rơ-le điều khiển được đã được để ở trạng thái tắt' },
   'relay.faultsOn': { en: '{count} relay fault(s) while switching', vi: '{count} lỗi rơ-le khi bật/tắt' },
