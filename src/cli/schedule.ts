@@ -35,8 +35,8 @@ async function validateCommand(file: string, opts: { strict?: boolean }) {
   const result = await s.checkScheduleFile(file);
   const diagnostics = [...result.diagnostics];
   if (result.schedule) {
-    // Policies are checked over the coming year, starting today at the station.
-    const today = s.todayAt(result.schedule.station.timezone);
+    // Policies are checked over the coming year.
+    const today = s.machineToday();
     diagnostics.push(...s.checkPolicies(result.schedule, today, s.addDays(today, 364)));
   }
   for (const d of diagnostics) err(s.renderDiagnostic(d));
@@ -47,7 +47,7 @@ async function validateCommand(file: string, opts: { strict?: boolean }) {
     return EXIT.INVALID;
   }
   const sched = result.schedule;
-  const today = s.todayAt(sched.station.timezone);
+  const today = s.machineToday();
   const perWeek = s.expandLocal(sched, today, s.addDays(today, 6)).airings.length;
   out(
     t(warnings ? 'schedule.validate.okWarnings' : 'schedule.validate.ok', {

@@ -35,5 +35,6 @@ export {
   addDays,
   dayNumber,
   todayAt,
+  machineToday,
 } from './time.js';
 export { initStation, exampleSchedule } from './init.js';

@@ -11,7 +11,7 @@ import { renderDiagnostic, type Diagnostic } from './diagnostics.js';
 import { Reporter, type YNode } from './nodes.js';
 import { buildModel, setCronValidator, type ModelPositions } from './model.js';
 import { expandLocal, type LocalAiring } from './expand.js';
-import { addDays, formatTimeOfDay, todayAt } from './time.js';
+import { addDays, formatTimeOfDay, machineToday } from './time.js';
 import type { Schedule } from './types.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -133,7 +133,7 @@ export async function checkScheduleText(
     sha256: opts.sha256 ?? (await import('node:crypto')).createHash('sha256').update(text).digest('hex'),
     ...built.schedule,
   };
-  checkConflicts(r, schedule, built.positions, opts.today ?? todayAt(schedule.station.timezone));
+  checkConflicts(r, schedule, built.positions, opts.today ?? machineToday());
   const diagnostics = sorted(r.diagnostics);
   if (r.errorCount > 0) return { diagnostics };
   schedule.warnings = diagnostics.filter((d) => d.severity === 'warning');
