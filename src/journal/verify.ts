@@ -179,10 +179,13 @@ export function verifyEvents(events: Iterable<JournalEvent>, opts: VerifyOptions
   let currentDay: string | null = null;
   const stop = (failure: VerifyFailure): VerifyResult => {
     it.return?.(); // release the source (e.g. an open SQLite statement) when stopping early
-    // An unsealed day before the failure is the earlier fault (e.g. a seal removed and the rest renumbered).
-    const earlier = firstUnsealed(currentDay);
+    // A seal that fails for a later day than an unsealed one: the unsealed day is the earlier fault
+    // (e.g. a seal removed, the rest renumbered and re-hashed). Chain faults are always named as found:
+    // the daemon may legitimately seal a past day after a later day's first rows.
+    const earlier = failure.problem.startsWith('seal-') ? firstUnsealed(currentDay) : undefined;
+    const sealDate = String(failure.params.date ?? '');
     result.ok = false;
-    result.firstBad = earlier && earlier.seq < failure.seq ? earlier : failure;
+    result.firstBad = earlier && earlier.seq < failure.seq && String(earlier.params.date) < sealDate ? earlier : failure;
     summarise();
     return result;
   };

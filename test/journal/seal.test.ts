@@ -112,6 +112,25 @@ describe('daily seals', () => {
     expect(jm.verifyJournal(join(dir, 'journal.db'))).toMatchObject({ ok: true, seals: 3, days: 3 });
   });
 
+  it('a daemon that seals missed days after its start row still verifies, and a bad late seal is named', () => {
+    const { keys, journal, setNow } = station(2); // seq 1–8, no seals
+    setNow(DAY0 + 3 * 24 * HOUR + 6 * HOUR); // 2026-11-23 06:00: the daemon starts after two days down
+    journal.append('station.start', { version: '0.1.0', pid: 7, host: 'box', user: 'canbo', schedule: '/s.yaml' });
+    const seals = jm.sealPendingDays(journal, keys);
+    expect(seals.map((s) => [s.seq, s.payload.date, s.payload.lastSeq])).toEqual([
+      [10, '2026-11-20', 4],
+      [11, '2026-11-21', 8],
+    ]);
+    const events = journal.events();
+    journal.close();
+    expect(jm.verifyEvents(events, { publicKeys: [keys.publicKey] })).toMatchObject({ ok: true, seals: 2, openDay: '2026-11-23' });
+    // the second late seal forged (and the row re-hashed so the chain holds): named as such, not as an unsealed day
+    const other = jm.initStationKeys(join(dir, 'other'));
+    const forged = { ...events[10]!, payload: jm.makeSealPayload(other, events[10]!.payload as jm.SealPayload) };
+    forged.hash = jm.rowHash(forged.prevHash, forged);
+    expect(jm.verifyEvents([...events.slice(0, 10), forged], { publicKeys: [keys.publicKey] }).firstBad).toMatchObject({ seq: 11, problem: 'seal-wrong-key' });
+  });
+
   it('names an unsealed past day, but lets the last day run unsealed', () => {
     const keys = jm.initStationKeys(join(dir, 'keys'));
     const journal = jm.openJournal(join(dir, 'journal.db'), { station: STATION, timezone: TZ });
