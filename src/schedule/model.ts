@@ -629,7 +629,7 @@ function readProgram(
       fail();
     }
   }
-  if (zones.length === 0 && ok && !has(m, 'zones') && refs.definedZones.size === 0) {
+  if (zones.length === 0 && ok && refs.definedZones.size === 0) {
     r.error(node, 'schedule.zones.none', { id: label });
     fail();
   }
