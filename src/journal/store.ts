@@ -206,7 +206,7 @@ export class Journal {
     const payloadText = canonicalJson(payload);
     const stored = JSON.parse(payloadText) as EventPayloads[T];
     const row = { seq, station: this.station, atMs, local, type, payload: stored };
-    const hash = rowHash(prevHash, row);
+    const hash = rowHash(prevHash, row, payloadText);
     this.insertStmt.run({ seq, station: this.station, at_ms: atMs, local, type, payload: payloadText, prev_hash: prevHash, hash });
     return { ...row, prevHash, hash };
   }
