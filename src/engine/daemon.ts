@@ -104,7 +104,9 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
 
   let engine: Engine | null = null;
   const relays = await openRelays(() => schedule, clock, journalPort, log, (type, payload) => engine?.noteRelayEvent(type, payload));
-  const audio = await makeAudioPort(() => schedule, clock, o.recordExt ?? 'mp3');
+  // MP3 keeps a year of evidence small; LOAXA_RECORD_FORMAT=wav (or flac) for bit-exact recordings.
+  const recordExt = o.recordExt ?? (process.env.LOAXA_RECORD_FORMAT || 'mp3').replace(/^\./, '');
+  const audio = await makeAudioPort(() => schedule, clock, recordExt);
 
   engine = new Engine({
     clock,

@@ -123,7 +123,7 @@ export class Engine {
     this.planner = opts.planner;
     this.log = opts.log;
     this.prerollMs = opts.prerollMs ?? 8000;
-    this.zoneLeadMs = opts.zoneLeadMs ?? 200;
+    this.zoneLeadMs = opts.zoneLeadMs ?? 40;
     this.fadeMs = opts.fadeMs ?? 1000;
     this.minJoinMs = opts.minJoinMs ?? 3000;
     this.joinLeadMs = opts.joinLeadMs ?? 2500;
