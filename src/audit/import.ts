@@ -7,8 +7,9 @@
  */
 import { basename } from 'node:path';
 import { EXIT, LoaxaError, t } from '../i18n/index.js';
-import { fingerprint as keyFingerprint, type DistrictStore, type JournalEvent } from '../journal/index.js';
-import { readBundle, verifyBundle, type Bundle, type BundleVerdict } from './bundle.js';
+import { fingerprint as keyFingerprint, type DistrictStore } from '../journal/index.js';
+import { readBundle, type Bundle, type BundleVerdict } from './bundle.js';
+import { prepareBundle, type PreparedBundle } from './prepare.js';
 
 export type ImportOutcome =
   | { status: 'imported'; file: string; station: string; added: number; already: number; keyRegistered: string | null }
@@ -34,10 +35,15 @@ export function importBundleFile(store: DistrictStore, file: string, opts: Impor
 }
 
 export function importBundle(store: DistrictStore, bundle: Bundle, opts: ImportOptions = {}): ImportOutcome {
+  return importPrepared(store, prepareBundle(bundle), opts);
+}
+
+/** Import a bundle already read and verified (by prepareBundle, perhaps in a worker thread). */
+export function importPrepared(store: DistrictStore, bundle: PreparedBundle, opts: ImportOptions = {}): ImportOutcome {
   const name = basename(bundle.file);
   const stationId = bundle.header.station.id;
   const nowMs = opts.nowMs ?? Date.now();
-  const verdict = verifyBundle(bundle);
+  const verdict = bundle.verdict;
   if (!verdict.ok) {
     return { status: 'refused', file: bundle.file, station: stationId, reason: 'invalid', message: t('audit.import.refusedInvalid', { file: name }), seq: verdict.failure?.seq ?? undefined, verdict };
   }
@@ -46,6 +52,8 @@ export function importBundle(store: DistrictStore, bundle: Bundle, opts: ImportO
   }
   const publicKey = verdict.publicKey;
   const fp = verdict.fingerprint;
+  const rows = bundle.rows;
+  const count = rows.seq.length;
   try {
     return store.transaction((): ImportOutcome => {
       // Key: the district must know it, or the inspector registers it now, on the record.
@@ -59,13 +67,12 @@ export function importBundle(store: DistrictStore, bundle: Bundle, opts: ImportO
         keyRegistered = fp;
       }
 
-      // History: overlapping rows identical; neighbours still linked.
-      const events = bundle.events;
-      const firstSeq = events[0]!.seq;
-      const lastSeq = events[events.length - 1]!.seq;
+      // History: overlapping rows identical; neighbours still linked. Rows are contiguous (verified), so row i has seq firstSeq + i.
+      const firstSeq = rows.seq[0]!;
+      const lastSeq = rows.seq[count - 1]!;
       const stored = store.links(stationId, firstSeq - 1, lastSeq + 1);
-      const bySeq = new Map<number, JournalEvent>(events.map((e) => [e.seq, e]));
-      const storedSeqs = new Set<number>();
+      const keep = new Array<boolean>(count).fill(true);
+      let already = 0;
       const rewritten = (seq: number, detailKey: string) =>
         new Refusal({ status: 'refused', file: bundle.file, station: stationId, reason: 'rewritten', seq, message: t('audit.import.rewritten', { file: name, station: stationId, seq, detail: t(detailKey) }), verdict });
       for (const s of stored) {
@@ -74,20 +81,21 @@ export function importBundle(store: DistrictStore, bundle: Bundle, opts: ImportO
           continue;
         }
         if (s.seq === lastSeq + 1) {
-          if (s.prevHash !== events[events.length - 1]!.hash) throw rewritten(lastSeq, 'audit.detail.next');
+          if (s.prevHash !== rows.hash[count - 1]) throw rewritten(lastSeq, 'audit.detail.next');
           continue;
         }
-        storedSeqs.add(s.seq);
-        const mine = bySeq.get(s.seq)!;
-        if (mine.hash !== s.hash || mine.prevHash !== s.prevHash) throw rewritten(s.seq, 'audit.detail.hash');
+        const i = s.seq - firstSeq;
+        if (rows.hash[i] !== s.hash || rows.prevHash[i] !== s.prevHash) throw rewritten(s.seq, 'audit.detail.hash');
+        keep[i] = false;
+        already++;
       }
-      const fresh = events.filter((e) => !storedSeqs.has(e.seq));
-      if (fresh.length === 0 && !keyRegistered) {
-        return { status: 'unchanged', file: bundle.file, station: stationId, already: storedSeqs.size };
+      const added = count - already;
+      if (added === 0 && !keyRegistered) {
+        return { status: 'unchanged', file: bundle.file, station: stationId, already };
       }
-      store.insertEvents(fresh);
+      store.insertRows(stationId, rows, keep);
       const current = store.station(stationId);
-      const head = current && current.headSeq >= lastSeq ? { seq: current.headSeq, hash: current.headHash } : { seq: lastSeq, hash: events[events.length - 1]!.hash };
+      const head = current && current.headSeq >= lastSeq ? { seq: current.headSeq, hash: current.headHash } : { seq: lastSeq, hash: rows.hash[count - 1]! };
       const st = bundle.header.station;
       store.upsertStation({
         id: stationId, name: st.name ?? null, district: st.district ?? null, province: st.province ?? null, timezone: st.timezone ?? null,
@@ -95,9 +103,9 @@ export function importBundle(store: DistrictStore, bundle: Bundle, opts: ImportO
       });
       store.recordImport({
         station: stationId, atMs: nowMs, file: name, bundleSha256: bundle.sha256, fromDate: bundle.header.from, toDate: bundle.header.to,
-        firstSeq, lastSeq, added: fresh.length, keyFingerprint: fp, keyRegistered: keyRegistered !== null,
+        firstSeq, lastSeq, added, keyFingerprint: fp, keyRegistered: keyRegistered !== null,
       });
-      return { status: 'imported', file: bundle.file, station: stationId, added: fresh.length, already: storedSeqs.size, keyRegistered };
+      return { status: 'imported', file: bundle.file, station: stationId, added, already, keyRegistered };
     });
   } catch (e) {
     if (e instanceof Refusal) return e.outcome;

@@ -196,6 +196,13 @@ const dateOf = (local: string): string => local.slice(0, 10);
 
 type Payload<T extends keyof EventPayloads> = EventPayloads[T];
 
+/** The event types the report reads; a store may hand over only these (with day counts). */
+export const REPORT_EVENT_TYPES = [
+  'day.planned', 'slot.result', 'seal', 'insert.played', 'feed.lost', 'feed.connected', 'fallback.started', 'fallback.ended',
+  'deadair.started', 'deadair.ended', 'audio.restarted', 'relay.outage', 'relay.action', 'emergency.broadcast', 'operator.action',
+  'clock.status', 'correction',
+] as const satisfies ReadonlyArray<keyof EventPayloads>;
+
 /** A clock reading counts as a problem when unsynchronised or off by a second or more. */
 export const CLOCK_OFFSET_LIMIT_MS = 1000;
 
@@ -204,7 +211,14 @@ export const CLOCK_OFFSET_LIMIT_MS = 1000;
  * Events outside the range are read only for what they say about days inside it
  * (a seal written after midnight, a slot result logged late).
  */
-export function buildStationReport(station: StationInfo, events: Iterable<JournalEvent>, from: string, to: string): StationReport {
+export function buildStationReport(
+  station: StationInfo,
+  events: Iterable<JournalEvent>,
+  from: string,
+  to: string,
+  /** Events per local day (seals excluded) when `events` holds only REPORT_EVENT_TYPES. */
+  dayCounts?: Map<string, number>,
+): StationReport {
   const sorted = [...events].sort((a, b) => a.seq - b.seq);
   const days = new Map<string, DayReport>(datesBetween(from, to).map((d) => [d, emptyDay(d)]));
   const inRange = (d: string) => d >= from && d <= to;
@@ -229,7 +243,7 @@ export function buildStationReport(station: StationInfo, events: Iterable<Journa
   for (const e of sorted) {
     const day = days.get(dateOf(e.local));
     // A seal written after midnight belongs to the day it seals, not to the day it is written on.
-    if (day && e.type !== 'seal') day.events++;
+    if (day && !dayCounts && e.type !== 'seal') day.events++;
     switch (e.type) {
       case 'day.planned': {
         const p = e.payload as Payload<'day.planned'>;
@@ -386,6 +400,13 @@ export function buildStationReport(station: StationInfo, events: Iterable<Journa
 
   // Slots: the plan of each day, with what the log says happened to each planned slot,
   // plus results for slots the plan did not list (an emergency-added slot, a reload).
+  const resultsByDate = new Map<string, Array<{ payload: Payload<'slot.result'>; correctedBy?: SlotRow['correctedBy'] }>>();
+  for (const r of results.values()) {
+    const list = resultsByDate.get(r.payload.date);
+    if (list) list.push(r);
+    else resultsByDate.set(r.payload.date, [r]);
+  }
+  if (dayCounts) for (const day of days.values()) day.events = dayCounts.get(day.date) ?? 0;
   for (const day of days.values()) {
     const plan = planned.get(day.date) ?? [];
     const seen = new Set<string>();
@@ -399,8 +420,8 @@ export function buildStationReport(station: StationInfo, events: Iterable<Journa
         secondsAired: 0, secondsFallback: 0, secondsDeadAir: 0, lateMs: 0, reasons: [], bulletins: [],
       });
     }
-    for (const r of results.values()) {
-      if (r.payload.date === day.date && !seen.has(r.payload.slot)) day.slots.push(slotFromResult(r.payload, r.correctedBy));
+    for (const r of resultsByDate.get(day.date) ?? []) {
+      if (!seen.has(r.payload.slot)) day.slots.push(slotFromResult(r.payload, r.correctedBy));
     }
     day.slots.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.slot.localeCompare(b.slot)));
     for (const s of day.slots) {

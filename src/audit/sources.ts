@@ -13,7 +13,7 @@ import {
   type DistrictStore,
   type JournalEvent,
 } from '../journal/index.js';
-import { buildStationReport, type StationInfo, type StationReport } from './model.js';
+import { buildStationReport, REPORT_EVENT_TYPES, type StationInfo, type StationReport } from './model.js';
 import { addDays, datesBetween, todayIn } from './dates.js';
 import { makeHeader, selectBundleRows, writeBundle, type BundleHeader } from './bundle.js';
 
@@ -66,7 +66,8 @@ export function reportsFromStore(
       id: s.id, name: s.name ?? undefined, district: s.district ?? undefined, province: s.province ?? undefined, timezone: s.timezone ?? undefined,
       fingerprints: store.keys(s.id).map((k) => k.fingerprint),
     };
-    return buildStationReport(info, store.iterateEvents(s.id, addDays(from, -1), addDays(to, 2)), from, to);
+    const counts = new Map(store.days(s.id).filter((d) => d.day >= from && d.day <= to).map((d) => [d.day, d.events]));
+    return buildStationReport(info, store.iterateEvents(s.id, addDays(from, -1), addDays(to, 2), [...REPORT_EVENT_TYPES]), from, to, counts);
   });
 }
 

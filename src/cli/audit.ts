@@ -104,12 +104,18 @@ export function registerAudit(program: Command): void {
     .option('--json', t('audit.opt.json'))
     .action(
       action(async (bundles: string[], opts: { store: string; trustNewKey?: boolean; json?: boolean }) => {
-        const { readBundle, importBundle, outcomeLines } = await import('../audit/index.js');
+        const { prepareFiles, importPrepared, outcomeLines } = await import('../audit/index.js');
         const { openDistrictStore } = await import('../journal/index.js');
-        // Read every file first: a damaged one stops the run before anything is written.
-        const parsed = bundles.map((f) => readBundle(f));
-        parsed.sort((a, b) => (a.header.station.id === b.header.station.id ? a.events[0]!.seq - b.events[0]!.seq : a.header.station.id < b.header.station.id ? -1 : 1));
-        const spinner = await progress(!opts.json && parsed.length > 1);
+        const spinner = await progress(!opts.json && bundles.length > 1);
+        // Read and verify every file first (in parallel): a damaged one stops the run before anything is written.
+        let parsed;
+        try {
+          parsed = await prepareFiles(bundles, { onPrepared: (n, total, file) => spinner?.update(t('audit.verify.progress', { n, total, file })) });
+        } catch (e) {
+          spinner?.stop();
+          throw e;
+        }
+        parsed.sort((a, b) => (a.header.station.id === b.header.station.id ? a.rows.seq[0]! - b.rows.seq[0]! : a.header.station.id < b.header.station.id ? -1 : 1));
         const { existsSync, rmSync } = await import('node:fs');
         const existed = existsSync(opts.store);
         const store = openDistrictStore(opts.store, { create: true });
@@ -117,7 +123,7 @@ export function registerAudit(program: Command): void {
         try {
           for (const [i, b] of parsed.entries()) {
             spinner?.update(t('audit.import.progress', { n: i + 1, total: parsed.length, file: b.file }));
-            const o = importBundle(store, b, { trustNewKey: opts.trustNewKey });
+            const o = importPrepared(store, b, { trustNewKey: opts.trustNewKey });
             outcomes.push(o);
             if (!opts.json) {
               spinner?.pause();

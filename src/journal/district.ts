@@ -294,12 +294,18 @@ export class DistrictStore {
 
   /** A station's rows whose local date is within [fromDay, toDay], by seq. */
   *iterateEvents(station: string, fromDay: string, toDay: string, types?: EventType[]): IterableIterator<JournalEvent> {
+    // The seq range of those days from the (covering) local index, then one walk along the
+    // primary key: no per-row index lookups, no sort. local text starts with the date, so
+    // `< toDay + '~'` takes every time of the last day.
+    const range = this.db
+      .prepare('SELECT min(seq) AS lo, max(seq) AS hi FROM events WHERE station = ? AND local >= ? AND local < ?')
+      .get(station, fromDay, toDay + '~') as { lo: number | null; hi: number | null };
+    if (range.lo === null || range.hi === null) return;
     const typeSql = types && types.length ? ` AND type IN (${types.map(() => '?').join(',')})` : '';
     const stmt = this.db.prepare(
-      `SELECT seq, station, at_ms, local, type, payload, prev_hash, hash FROM events WHERE station = ? AND local >= ? AND local < ?${typeSql} ORDER BY seq`,
+      `SELECT seq, station, at_ms, local, type, payload, prev_hash, hash FROM events WHERE station = ? AND seq BETWEEN ? AND ?${typeSql} AND local >= ? AND local < ? ORDER BY seq`,
     );
-    // local text starts with the date: `< toDay + '~'` takes every time of that last day.
-    for (const r of stmt.iterate(station, fromDay, toDay + '~', ...(types ?? [])) as IterableIterator<Parameters<typeof rowToEvent>[0]>) yield rowToEvent(r);
+    for (const r of stmt.iterate(station, range.lo, range.hi, ...(types ?? []), fromDay, toDay + '~') as IterableIterator<Parameters<typeof rowToEvent>[0]>) yield rowToEvent(r);
   }
 
   count(station?: string): number {

@@ -45,6 +45,7 @@ export const audit = {
   'audit.verify.headMismatch': { en: 'the last row hash does not match the head announced at the end of the bundle', vi: 'mã băm dòng cuối không khớp với đầu chuỗi ghi ở cuối gói' },
   'audit.verify.anchorBad': { en: 'the seal carried in the header to anchor the first row is not valid', vi: 'niêm phong ở phần đầu dùng để neo dòng đầu tiên không hợp lệ' },
   'audit.verify.unknownKey': { en: 'signed by key {fingerprint}, which the district store does not know for station {station}', vi: 'được ký bằng khóa {fingerprint}, kho huyện chưa biết khóa này của đài {station}' },
+  'audit.verify.progress': { en: 'checking {n}/{total}: {file}', vi: 'đang kiểm tra {n}/{total}: {file}' },
   'audit.verify.summary': { en: '{ok} of {total} bundles intact', vi: '{ok}/{total} gói nguyên vẹn' },
 
   // Import
