@@ -17,7 +17,10 @@ const PLACEHOLDERS: Array<[from: string, to: string]> = [
 ];
 
 /** Lines starting with `#!key` become a comment with that catalogue sentence. */
-const TEMPLATE = `# yaml-language-server: $schema=https://loaxa.example.vn/schema/schedule.schema.json
+/** The JSON Schema shipped with loaxa, so editors complete and check the new file. */
+const SCHEMA = fileURLToPath(new URL('../../schema/schedule.schema.json', import.meta.url));
+
+const TEMPLATE = `# yaml-language-server: $schema={schema}
 #!schedule.init.c.intro
 #!schedule.init.c.docs
 
@@ -121,6 +124,7 @@ function slug(name: string): string {
 /** The example schedule text, commented in the current language. */
 export function exampleSchedule(stationId: string, stationName: string): string {
   return TEMPLATE.replace(/^(\s*)#!(\S+)$/gm, (_whole, indent: string, key: string) => `${indent}# ${t(key)}`)
+    .replace('{schema}', SCHEMA)
     .replace('{id}', stationId)
     .replace('{name}', stationName);
 }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { LineCounter, parseDocument, visit, type Document } from 'yaml';
-import { EXIT, LoaxaError } from '../i18n/index.js';
+import { EXIT, LoaxaError, hasMessage } from '../i18n/index.js';
 import { renderDiagnostic, type Diagnostic } from './diagnostics.js';
 import { Reporter, type YNode } from './nodes.js';
 import { buildModel, setCronValidator, type ModelPositions } from './model.js';
@@ -84,9 +84,13 @@ export async function checkScheduleText(
     if (e.code === 'DUPLICATE_KEY') {
       const key = /^("[^"]*"|'[^']*'|[^:\s,{}[\]]+)/.exec(text.slice(e.pos[0]))?.[1]?.replace(/^["']|["']$/g, '') ?? '?';
       r.error(e.pos[0], 'schedule.yaml.duplicateKey', { key });
-    } else r.error(e.pos[0], 'schedule.yaml.syntax', { detail: e.message.split('\n')[0] ?? e.code });
+    } else {
+      // The parser's own messages are English: name the problem from its code instead.
+      const key = `schedule.yaml.${e.code}`;
+      r.error(e.pos[0], hasMessage(key) ? key : 'schedule.yaml.syntax', { code: e.code });
+    }
   }
-  for (const w of doc.warnings) r.warn(w.pos[0], 'schedule.yaml.warning', { detail: w.message.split('\n')[0] ?? w.code });
+  for (const w of doc.warnings) r.warn(w.pos[0], 'schedule.yaml.warning', { code: w.code });
 
   // Alias bombs: count alias uses first; resolving them is what explodes.
   let aliases = 0;

@@ -69,8 +69,18 @@ describe('bad YAML', () => {
     const r = await check(text);
     expect(r.schedule).toBeUndefined();
     expect(r.errors.length).toBeGreaterThan(0);
-    expect(keys(r.errors)).toContain('schedule.yaml.syntax');
+    expect(keys(r.errors).every((k) => /^schedule\.yaml\.[A-Z_]+$/.test(k))).toBe(true);
     expect(r.rendered[0]).toMatch(/^s\.yaml:\d+:\d+: error: YAML syntax error: /);
+  });
+
+  it('YAML problems are named in the reader\'s language, not the parser\'s English', async () => {
+    const r = await check('station: { id: a, name: "b\\q" }\n\tzones: {}\nprograms: []\n');
+    expect(r.rendered).toEqual([
+      's.yaml:1:27: error: YAML syntax error: invalid \\ escape inside "double quotes"',
+      's.yaml:2:1: error: YAML syntax error: a tab is used to indent; use spaces',
+    ]);
+    const { renderDiagnostic } = await import('../../src/schedule/index.js');
+    expect(renderDiagnostic(r.diagnostics[1]!, 'vi')).toBe('s.yaml:2:1: lỗi: lỗi cú pháp YAML: dùng phím Tab để thụt lề; hãy dùng dấu cách');
   });
 
   it('an alias bomb is refused', async () => {

@@ -16,8 +16,43 @@ export const schedule = {
     en: 'the file is {size} bytes; a schedule may be at most {max} bytes (1 MiB)',
     vi: 'tệp có {size} byte; lịch phát tối đa {max} byte (1 MiB)',
   },
-  'schedule.yaml.syntax': { en: 'YAML syntax error: {detail}', vi: 'lỗi cú pháp YAML: {detail}' },
-  'schedule.yaml.warning': { en: 'YAML: {detail}', vi: 'YAML: {detail}' },
+  'schedule.yaml.syntax': { en: 'YAML syntax error ({code})', vi: 'lỗi cú pháp YAML ({code})' },
+  'schedule.yaml.warning': { en: 'YAML warning ({code})', vi: 'cảnh báo YAML ({code})' },
+  'schedule.yaml.BAD_INDENT': { en: 'YAML syntax error: wrong indentation', vi: 'lỗi cú pháp YAML: thụt lề sai' },
+  'schedule.yaml.TAB_AS_INDENT': {
+    en: 'YAML syntax error: a tab is used to indent; use spaces',
+    vi: 'lỗi cú pháp YAML: dùng phím Tab để thụt lề; hãy dùng dấu cách',
+  },
+  'schedule.yaml.BLOCK_AS_IMPLICIT_KEY': {
+    en: 'YAML syntax error: a key must fit on one line (is a ":" missing, or the indentation wrong?)',
+    vi: 'lỗi cú pháp YAML: khóa phải nằm trên một dòng (thiếu dấu ":" hay thụt lề sai?)',
+  },
+  'schedule.yaml.MULTILINE_IMPLICIT_KEY': {
+    en: 'YAML syntax error: a key must fit on one line (is a ":" missing, or the indentation wrong?)',
+    vi: 'lỗi cú pháp YAML: khóa phải nằm trên một dòng (thiếu dấu ":" hay thụt lề sai?)',
+  },
+  'schedule.yaml.MISSING_CHAR': {
+    en: 'YAML syntax error: a closing bracket, quote or separator is missing',
+    vi: 'lỗi cú pháp YAML: thiếu dấu đóng ngoặc, dấu nháy hoặc dấu phân cách',
+  },
+  'schedule.yaml.UNEXPECTED_TOKEN': { en: 'YAML syntax error: unexpected text here', vi: 'lỗi cú pháp YAML: có nội dung không đúng chỗ' },
+  'schedule.yaml.BAD_SCALAR_START': {
+    en: 'YAML syntax error: a value cannot start with this character; put it in quotes',
+    vi: 'lỗi cú pháp YAML: giá trị không được bắt đầu bằng ký tự này; hãy đặt nó trong dấu nháy',
+  },
+  'schedule.yaml.MULTIPLE_DOCS': {
+    en: 'YAML syntax error: a schedule is one YAML document (remove the "---" line)',
+    vi: 'lỗi cú pháp YAML: lịch phát chỉ là một tài liệu YAML (bỏ dòng "---")',
+  },
+  'schedule.yaml.BAD_DQ_ESCAPE': {
+    en: 'YAML syntax error: invalid \\ escape inside "double quotes"',
+    vi: 'lỗi cú pháp YAML: ký tự thoát \\ không hợp lệ trong "nháy kép"',
+  },
+  'schedule.yaml.BLOCK_IN_FLOW': {
+    en: 'YAML syntax error: an indented block cannot go inside [ ] or { }',
+    vi: 'lỗi cú pháp YAML: không được đặt khối thụt lề bên trong [ ] hoặc { }',
+  },
+  'schedule.yaml.KEY_OVER_1024_CHARS': { en: 'YAML syntax error: key longer than 1024 characters', vi: 'lỗi cú pháp YAML: khóa dài quá 1024 ký tự' },
   'schedule.yaml.duplicateKey': {
     en: 'duplicate key "{key}" (each id and key may appear only once)',
     vi: 'khóa "{key}" bị lặp (mỗi mã và khóa chỉ được xuất hiện một lần)',
