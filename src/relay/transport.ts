@@ -81,6 +81,21 @@ export class SerialTransport {
 
   /** Open the port; errors become sentences naming the board and the port. */
   async open(): Promise<void> {
+    const port = this.port ?? this.createPort();
+    await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(this.openError(e)) : resolve())));
+    this.port = port;
+    this.state = 'open';
+    this.watchPresence();
+  }
+
+  /** Start as if unplugged: keep trying to open in the background (a board missing at start-up). */
+  openLater(): void {
+    this.port ??= this.createPort();
+    this.state = 'disconnected';
+    this.scheduleReconnect();
+  }
+
+  private createPort(): SerialPort {
     const port = new SerialPort({ path: this.options.path, baudRate: this.options.baudRate, autoOpen: false });
     // A data listener must stay attached: without it an unplug is never reported as `close`.
     port.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -88,9 +103,11 @@ export class SerialTransport {
       if (err?.disconnected) this.onUnplug();
     });
     port.on('error', () => undefined); // errors surface through callbacks and timeouts
-    await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(this.openError(e)) : resolve())));
-    this.port = port;
-    this.state = 'open';
+    return port;
+  }
+
+  private watchPresence(): void {
+    if (this.presenceTimer) return;
     // The `close` event does not always come when a device node vanishes while no read
     // is pending: watch the path too (a USB adapter's node disappears on unplug).
     this.presenceTimer = setInterval(() => {
@@ -163,6 +180,7 @@ export class SerialTransport {
         this.reconnectDelay = this.options.reconnect.initialMs;
         this.received = Buffer.alloc(0);
         this.state = 'open';
+        this.watchPresence();
         for (const l of this.listeners) l.reconnected?.();
       });
     }, this.reconnectDelay);

@@ -63,6 +63,12 @@ export interface OpenZonesOptions {
   safeStateOnOpen?: boolean;
   /** Switch everything off on SIGINT/SIGTERM/uncaught error/exit (default true). */
   exitHandlers?: boolean;
+  /**
+   * A board whose port cannot be opened does not fail the whole open: it starts as an
+   * outage, loaxa keeps trying, and switches it to the wanted state when it appears
+   * (for the daemon: the other zones still air). Default false.
+   */
+  allowMissingBoards?: boolean;
 }
 
 export interface ZoneController {
@@ -188,14 +194,22 @@ class Zones implements ZoneController {
 
   async open(): Promise<void> {
     try {
-      for (const h of this.boards.values()) await h.transport.open();
+      for (const h of this.boards.values()) {
+        try {
+          await h.transport.open();
+        } catch (e) {
+          if (!this.opts.allowMissingBoards || !(e instanceof LoaxaError)) throw e;
+          h.transport.openLater();
+          this.onDisconnected(h, e.key);
+        }
+      }
       if (this.opts.safeStateOnOpen ?? true) {
         const reports = await this.offEverything({ coolDown: false });
-        const fault = reports.find((r) => r.fault)?.fault;
+        const fault = reports.find((r) => r.fault && r.fault.key !== 'relay.board.disconnected')?.fault;
         if (fault) throw fault;
       } else {
         for (const h of this.boards.values()) {
-          if (!h.driver.canReadBack || h.channels.length === 0) continue;
+          if (!h.driver.canReadBack || h.channels.length === 0 || h.transport.state !== 'open') continue;
           const states = await h.driver.read(h.channels.map((c) => c.channel));
           for (const [ch, on] of states) h.wanted.set(ch, on);
         }

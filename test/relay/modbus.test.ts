@@ -213,3 +213,47 @@ describe('Modbus RTU board over a socat pty', () => {
     expect(status.filter((s) => s.state === 'on').map((s) => s.zone)).toEqual(['z1', 'z5']);
   });
 });
+
+describe('a board missing when loaxa starts', () => {
+  it('fails the open by default, or starts as an outage and catches up when allowed', async () => {
+    const late = new PtyPair('late');
+    const present = new PtyPair('present');
+    await present.start();
+    const presentSim = await new ModbusBoardSimulator(present.boardPath, 4).open();
+    const events: RelayEvent[] = [];
+    const sched = schedule({
+      relays: [board('tu-loa', 'modbus-rtu', present.path), board('cho', 'modbus-rtu', late.path)],
+      zones: { ...zonesOn('tu-loa', [1], 'ap'), ...zonesOn('cho', [1, 2], 'cho') },
+    });
+    let ctl: ZoneController | null = null;
+    try {
+      const refused = await openZones(sched, FAST).catch((e: LoaxaError) => e);
+      expect(refused).toMatchObject({ key: 'relay.port.missing', exitCode: 3 });
+
+      ctl = await openZones(sched, { ...FAST, allowMissingBoards: true, onEvent: (e) => events.push(e) });
+      expect(events[0]).toMatchObject({ type: 'relay.outage', board: 'cho', port: late.path, zones: ['cho1', 'cho2'] });
+      const reports = await ctl.switchOn(['ap1', 'cho2']);
+      expect(reports.find((r) => r.zone === 'ap1')).toMatchObject({ confirmed: 'on' });
+      expect(reports.find((r) => r.zone === 'cho2')!.fault?.key).toBe('relay.board.disconnected');
+      expect(presentSim.onChannels()).toEqual([1]);
+
+      await late.start();
+      const lateSim = new ModbusBoardSimulator(late.boardPath, 4);
+      lateSim.relays.fill(true); // whatever it was left in, loaxa sets what it wants
+      await lateSim.open();
+      try {
+        await waitFor(() => lateSim.relays[1] === false && lateSim.relays[2] === true, 20_000, 'late board at the wanted state');
+        await waitFor(() => events.some((e) => e.type === 'relay.outage' && e.board === 'cho' && e.endedAt !== undefined), 10_000, 'outage end');
+      } finally {
+        await ctl.close();
+        ctl = null;
+        await lateSim.close();
+      }
+    } finally {
+      await ctl?.close();
+      await presentSim.close();
+      await present.dispose();
+      await late.dispose();
+    }
+  });
+});
