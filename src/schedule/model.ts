@@ -245,7 +245,7 @@ export function buildModel(r: Reporter, root: YNode, ctx: ModelContext): BuiltMo
   const top = readMap(r, root, 'schedule', TOP_KEYS, root);
   const rootNode = root;
 
-  if (!has(top, 'station')) r.error(rootNode, 'schedule.key.missing', { key: 'station', where: 'schedule' });
+  if (!has(top, 'station')) r.error(rootNode, 'schedule.key.missingTop', { key: 'station' });
   const station = has(top, 'station') ? readStation(r, get(top, 'station'), top?.get('station')?.keyNode) : { id: 'station', name: 'station', timezone: DEFAULT_TIMEZONE };
 
   // relays
@@ -385,7 +385,7 @@ export function buildModel(r: Reporter, root: YNode, ctx: ModelContext): BuiltMo
   const programs: Program[] = [];
   const programLines = new Map<string, number>();
   const programsNode = get(top, 'programs');
-  if (!has(top, 'programs')) r.error(rootNode, 'schedule.key.missing', { key: 'programs', where: 'schedule' });
+  if (!has(top, 'programs')) r.error(rootNode, 'schedule.key.missingTop', { key: 'programs' });
   const programItems = has(top, 'programs') && !isEmpty(programsNode) ? (readList(r, programsNode, 'programs') ?? []) : [];
   for (const [index, node] of programItems.entries()) {
     const where = `programs[${index + 1}]`;
@@ -394,7 +394,7 @@ export function buildModel(r: Reporter, root: YNode, ctx: ModelContext): BuiltMo
     let id: string | undefined;
     if (!has(m, 'id')) r.error(node, 'schedule.key.missing', { key: 'id', where });
     else {
-      id = readId(r, get(m, 'id'), 'program');
+      id = readId(r, get(m, 'id'), 'programs');
       if (id !== undefined && programLines.has(id)) {
         r.error(get(m, 'id'), 'schedule.id.duplicate', { id, line: programLines.get(id)! });
         id = undefined;

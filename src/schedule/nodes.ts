@@ -61,6 +61,9 @@ export function isEmpty(node: YNode): boolean {
   return node === null || node === undefined || (isScalar(node) && (node.value === null || node.value === undefined));
 }
 
+/** The name readMap is given for the document's top level. */
+export const TOP = 'schedule';
+
 /**
  * A mapping's entries after checking its keys: unknown keys are errors with a
  * "did you mean" hint. Returns null (and reports) when the node is not a mapping.
@@ -68,7 +71,8 @@ export function isEmpty(node: YNode): boolean {
 export function readMap(r: Reporter, node: YNode, name: string, allowed: readonly string[] | null, at?: YNode): Map<string, Entry> | null {
   node = r.resolve(node);
   if (!node || !isMap(node)) {
-    r.error(node ?? at, 'schedule.type.mapping', { key: name });
+    if (name === TOP) r.error(node ?? at, 'schedule.type.topMapping');
+    else r.error(node ?? at, 'schedule.type.mapping', { key: name });
     return null;
   }
   const out = new Map<string, Entry>();
@@ -80,7 +84,8 @@ export function readMap(r: Reporter, node: YNode, name: string, allowed: readonl
     }
     const key = String(keyNode.value);
     if (allowed && !allowed.includes(key)) {
-      r.error(keyNode, 'schedule.key.unknown', { key, where: name }, closest(key, allowed));
+      if (name === TOP) r.error(keyNode, 'schedule.key.unknownTop', { key }, closest(key, allowed));
+      else r.error(keyNode, 'schedule.key.unknown', { key, where: name }, closest(key, allowed));
       continue;
     }
     if (out.has(key)) continue; // duplicate keys are reported by the YAML parser

@@ -120,15 +120,15 @@ describe('bad YAML', () => {
     const r = await check(text);
     expect(r.rendered).toContain(`s.yaml:${lineOf(text, 'duraton')}:5: error: unknown key "duraton" in tinh-sang (did you mean "duration"?)`.replace(' in tinh-sang', ' in programs[1]'));
     const top = await check(BASE + 'polices: []\n');
-    expect(top.rendered).toContain(`s.yaml:${lineOf(BASE + 'polices: []\n', 'polices')}:1: error: unknown key "polices" in schedule (did you mean "policies"?)`);
+    expect(top.rendered).toContain(`s.yaml:${lineOf(BASE + 'polices: []\n', 'polices')}:1: error: unknown top-level key "polices" (did you mean "policies"?)`);
   });
 
   it('the top level must be a mapping, and station and programs are required', async () => {
-    expect(keys((await check('- a\n- b\n')).errors)).toContain('schedule.type.mapping');
+    expect(keys((await check('- a\n- b\n')).errors)).toEqual(['schedule.type.topMapping', 'schedule.key.missingTop', 'schedule.key.missingTop']);
     const r = await check('zones: {}\n');
     expect(r.rendered).toEqual(expect.arrayContaining([
-      's.yaml:1:1: error: missing required key "station" in schedule',
-      's.yaml:1:1: error: missing required key "programs" in schedule',
+      's.yaml:1:1: error: missing required top-level key "station"',
+      's.yaml:1:1: error: missing required top-level key "programs"',
     ]));
   });
 });

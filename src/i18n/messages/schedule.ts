@@ -65,6 +65,12 @@ export const schedule = {
 
   // keys and types
   'schedule.key.unknown': { en: 'unknown key "{key}" in {where}', vi: 'khóa "{key}" không hợp lệ trong {where}' },
+  'schedule.key.unknownTop': { en: 'unknown top-level key "{key}"', vi: 'khóa cấp ngoài cùng "{key}" không hợp lệ' },
+  'schedule.key.missingTop': { en: 'missing required top-level key "{key}"', vi: 'thiếu khóa bắt buộc "{key}" ở cấp ngoài cùng' },
+  'schedule.type.topMapping': {
+    en: 'a schedule must be a mapping of sections (station:, programs: …)',
+    vi: 'lịch phát phải là một bảng các mục (station:, programs: …)',
+  },
   'schedule.key.missing': { en: 'missing required key "{key}" in {where}', vi: 'thiếu khóa bắt buộc "{key}" trong {where}' },
   'schedule.key.notText': { en: 'keys in {key} must be plain text', vi: 'khóa trong {key} phải là chữ thường' },
   'schedule.type.mapping': { en: '"{key}" must be a mapping (key: value)', vi: '"{key}" phải là một bảng khóa: giá trị' },
@@ -77,8 +83,8 @@ export const schedule = {
   },
   'schedule.type.enum': { en: '"{key}" must be one of: {choices}', vi: '"{key}" phải là một trong: {choices}' },
   'schedule.id.invalid': {
-    en: '{kind} id "{id}" may contain only letters, digits, "-", "_" and "." and must start with a letter or digit',
-    vi: 'mã {kind} "{id}" chỉ được gồm chữ cái không dấu, chữ số, "-", "_", "." và phải bắt đầu bằng chữ cái hoặc chữ số',
+    en: 'id "{id}" in {kind} may contain only letters without accents, digits, "-", "_" and ".", and must start with a letter or digit',
+    vi: 'mã "{id}" trong {kind} chỉ được gồm chữ cái không dấu, chữ số, "-", "_", "." và phải bắt đầu bằng chữ cái hoặc chữ số',
   },
   'schedule.id.duplicate': {
     en: 'duplicate program id "{id}" (first defined on line {line})',
