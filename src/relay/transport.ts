@@ -226,7 +226,7 @@ export class SerialTransport {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        this.pending = null;
+        if (this.pending === mine) this.pending = null;
         this.lastWriteAt = Date.now();
         fn();
       };
@@ -239,16 +239,19 @@ export class SerialTransport {
           else reject(this.silentError());
         });
       }, this.options.requestTimeoutMs);
-      this.pending = {
+      // Callbacks of a write lost in an unplug may fire much later: they settle only their own request.
+      const mine: Pending = {
         splitter,
         resolve: (reply) => finish(() => resolve(reply)),
         reject: (e) => finish(() => reject(e)),
       };
+      this.pending = mine;
+      const unplugged = () => new LoaxaError('relay.board.unplugged', { board: this.options.board, port: this.options.path }, EXIT.FAULT);
       port.write(frame, (e) => {
-        if (e) return this.pending?.reject(new LoaxaError('relay.board.unplugged', { board: this.options.board, port: this.options.path }, EXIT.FAULT));
+        if (e) return mine.reject(unplugged());
         port.drain((de) => {
-          if (de) return this.pending?.reject(new LoaxaError('relay.board.unplugged', { board: this.options.board, port: this.options.path }, EXIT.FAULT));
-          if (!splitter) this.pending?.resolve(null);
+          if (de) return mine.reject(unplugged());
+          if (!splitter) mine.resolve(null);
         });
       });
     });
