@@ -31,6 +31,10 @@ export class PtyPair {
     let log = '';
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (log += d));
     this.child = child;
+    // A test that fails before dispose() must not leave socat behind.
+    const reap = () => child.kill('SIGTERM');
+    process.once('exit', reap);
+    child.once('exit', () => process.off('exit', reap));
     const deadline = Date.now() + 10_000;
     // socat prints "starting data transfer loop" once both ptys and links exist.
     while (!(existsSync(this.path) && existsSync(this.boardPath) && log.includes('starting data transfer loop'))) {
