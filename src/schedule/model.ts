@@ -29,6 +29,7 @@ import { formatDuration, isValidDate, isValidTimezone, parseDurationOrNull, pars
 import { compileCron, WEEKDAYS } from './days.js';
 import { holidayNames, isHolidayName } from './holidays.js';
 import { closest } from './diagnostics.js';
+import { hasMessage } from '../i18n/index.js';
 
 export const TOP_KEYS = ['station', 'sources', 'relays', 'amplifier', 'zones', 'output', 'bulletins', 'programs', 'exceptions', 'policies', 'journal', 'keys'] as const;
 export const STATION_KEYS = ['id', 'name', 'district', 'province', 'timezone'] as const;
@@ -495,8 +496,10 @@ function readDays(r: Reporter, node: YNode): { rule?: DaysRule; cronAt?: number 
     const expr = readText(r, exprNode, 'cron');
     if (expr === undefined) return {};
     const check = cronCheck(expr);
-    if (check.error) {
-      r.error(exprNode, 'schedule.cron.invalid', { expr, detail: check.error });
+    if (!check.valid) {
+      const bad = check.field ? `schedule.cron.bad.${check.field}` : '';
+      if (bad && hasMessage(bad)) r.error(exprNode, bad, { expr, value: check.value ?? '' });
+      else r.error(exprNode, 'schedule.cron.invalid', { expr });
       return {};
     }
     const compiled = compileCron(expr);
@@ -512,14 +515,17 @@ function readDays(r: Reporter, node: YNode): { rule?: DaysRule; cronAt?: number 
 }
 
 /** node-cron's own validation, loaded by the loader before the model is built. */
-let cronValidator: ((expr: string) => { valid: boolean; errors: Array<{ message: string }> }) | null = null;
-export function setCronValidator(fn: typeof cronValidator): void {
+type CronValidator = (expr: string) => { valid: boolean; errors: Array<{ field: string; value?: string }> };
+let cronValidator: CronValidator | null = null;
+export function setCronValidator(fn: CronValidator | null): void {
   cronValidator = fn;
 }
-function cronCheck(expr: string): { error?: string } {
-  if (!cronValidator) return compileCron(expr) ? {} : { error: expr };
+/** Valid, or the first field node-cron objects to (its own messages are English only). */
+function cronCheck(expr: string): { valid: boolean; field?: string; value?: string } {
+  if (!cronValidator) return { valid: compileCron(expr) !== null };
   const v = cronValidator(expr);
-  return v.valid ? {} : { error: v.errors.map((e) => e.message).join('; ') || expr };
+  const first = v.errors[0];
+  return v.valid ? { valid: true } : { valid: false, ...(first ? { field: first.field, ...(first.value !== undefined ? { value: String(first.value) } : {}) } : {}) };
 }
 
 function readProgram(

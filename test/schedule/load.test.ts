@@ -386,8 +386,10 @@ describe('days', () => {
   });
   it('validates cron with node-cron', async () => {
     const r = await check(withDays('{ cron: "61 5 * * *" }'));
-    expect(keys(r.errors)).toEqual(['schedule.cron.invalid']);
-    expect(r.rendered[0]).toContain('61');
+    expect(keys(r.errors)).toEqual(['schedule.cron.bad.minute']);
+    expect(r.rendered[0]).toContain('cron expression "61 5 * * *": invalid minute "61" (0–59)');
+    expect(keys((await check(withDays('{ cron: "0 5 * * 9" }'))).errors)).toEqual(['schedule.cron.bad.dayOfWeek']);
+    expect(keys((await check(withDays('{ cron: "every day" }'))).errors)).toEqual(['schedule.cron.invalid']);
   });
   it('a cron with one time of day gives `at` when absent; several times need `at`', async () => {
     const r = await check(withDays('{ cron: "15 6 * * 1-5" }', ''));

@@ -192,7 +192,22 @@ export const schedule = {
     en: 'unknown weekday "{value}" (use mon, tue, wed, thu, fri, sat, sun)',
     vi: 'thứ không hợp lệ "{value}" (dùng mon, tue, wed, thu, fri, sat, sun)',
   },
-  'schedule.cron.invalid': { en: 'invalid cron expression "{expr}": {detail}', vi: 'biểu thức cron không hợp lệ "{expr}": {detail}' },
+  'schedule.cron.invalid': {
+    en: 'invalid cron expression "{expr}": use 5 fields (minute hour day-of-month month day-of-week), e.g. "30 5 * * 1-6"',
+    vi: 'biểu thức cron không hợp lệ "{expr}": dùng 5 trường (phút giờ ngày tháng thứ), ví dụ "30 5 * * 1-6"',
+  },
+  'schedule.cron.bad.second': { en: 'cron expression "{expr}": invalid second "{value}" (0–59)', vi: 'biểu thức cron "{expr}": giây không hợp lệ "{value}" (0–59)' },
+  'schedule.cron.bad.minute': { en: 'cron expression "{expr}": invalid minute "{value}" (0–59)', vi: 'biểu thức cron "{expr}": phút không hợp lệ "{value}" (0–59)' },
+  'schedule.cron.bad.hour': { en: 'cron expression "{expr}": invalid hour "{value}" (0–23)', vi: 'biểu thức cron "{expr}": giờ không hợp lệ "{value}" (0–23)' },
+  'schedule.cron.bad.dayOfMonth': {
+    en: 'cron expression "{expr}": invalid day of the month "{value}" (1–31)',
+    vi: 'biểu thức cron "{expr}": ngày trong tháng không hợp lệ "{value}" (1–31)',
+  },
+  'schedule.cron.bad.month': { en: 'cron expression "{expr}": invalid month "{value}" (1–12 or jan–dec)', vi: 'biểu thức cron "{expr}": tháng không hợp lệ "{value}" (1–12 hoặc jan–dec)' },
+  'schedule.cron.bad.dayOfWeek': {
+    en: 'cron expression "{expr}": invalid day of the week "{value}" (0–7 or sun–sat)',
+    vi: 'biểu thức cron "{expr}": thứ trong tuần không hợp lệ "{value}" (0–7 hoặc sun–sat)',
+  },
   'schedule.cron.unsupported': {
     en: 'cron expression "{expr}" uses day syntax loaxa cannot expand',
     vi: 'biểu thức cron "{expr}" dùng cú pháp ngày mà loaxa không triển khai được',
