@@ -63,7 +63,8 @@ export function registerJournal(program: Command): void {
             out(JSON.stringify(events, null, 2));
             return;
           }
-          for (const line of jm.renderDayLog(events, { date: day, station: st.id, stationName: st.schedule.station.name })) out(line);
+          const seal = journal.sealOf(day);
+          for (const line of jm.renderDayLog(events, { date: day, station: st.id, stationName: st.schedule.station.name, seal })) out(line);
         } finally {
           journal.close();
         }

@@ -12,6 +12,8 @@ export interface DayLogOptions {
   station: string;
   stationName?: string;
   lang?: Lang;
+  /** The seal covering the day, if any (it is written after midnight, so it is not among the day's events). */
+  seal?: JournalEvent<'seal'> | null;
 }
 
 const hhmmss = (local: string): string => (typeof local === 'string' ? local.slice(11, 19) : '');
@@ -228,6 +230,14 @@ export function renderDayLog(events: JournalEvent[], opts: DayLogOptions): strin
   if (!any) out.push('  ' + tl('noEvents'));
   if (corrections.size) {
     out.push('', tl('corrected', { seqs: [...corrections.keys()].join(', ') }));
+  }
+  if (opts.seal !== undefined) {
+    out.push('');
+    out.push(
+      opts.seal
+        ? tl('sealed', { seq: opts.seal.seq, lastSeq: opts.seal.payload.lastSeq, fingerprint: opts.seal.payload.fingerprint })
+        : tl('notSealed'),
+    );
   }
   return out;
 }

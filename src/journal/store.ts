@@ -281,6 +281,15 @@ export class Journal {
     return r ?? null;
   }
 
+  /** The latest seal of a local date, or null. */
+  sealOf(date: string): JournalEvent<'seal'> | null {
+    let found: JournalEvent<'seal'> | null = null;
+    for (const ev of this.iterate({ types: ['seal'] })) {
+      if ((ev.payload as EventPayloads['seal']).date === date) found = ev as JournalEvent<'seal'>;
+    }
+    return found;
+  }
+
   /** Distinct local dates that have at least one non-seal event, ascending. */
   days(): string[] {
     const rows = this.db

@@ -69,6 +69,9 @@ describe('loaxa log', () => {
     expect(r.stdout).toMatch(/09:00:00 +#\d+ +Operator canbo: loaxa play 5k-vi — reason: nhắc lại/);
     expect(r.stdout).toMatch(/05:40:00 +#\d+ +Feed tinh lost: HTTP 503/);
     expect(r.stdout).not.toMatch(/#[1-9]\s/); // only that day's rows (10 onward)
+    expect(r.stdout).toContain('Day not sealed yet');
+    const sealed = await runLoaxa(['log', schedule, '--date', '2026-11-20']);
+    expect(sealed.stdout).toMatch(/Day sealed by row 5 \(up to seq 4, key [0-9a-f:]{19}\)/);
   });
 
   it('prints it in Vietnamese with --lang vi or LANG=vi_VN', async () => {

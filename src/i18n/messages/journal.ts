@@ -119,6 +119,11 @@ export const journal = {
     en: 'Required slots aired in full: {aired} of {required}; {minutes} min on air, {fallback} min of it on fallback',
     vi: 'Buổi bắt buộc phát trọn vẹn: {aired}/{required}; phát {minutes} phút, trong đó {fallback} phút phát dự phòng',
   },
+  'journal.log.sealed': {
+    en: 'Day sealed by row {seq} (up to seq {lastSeq}, key {fingerprint})',
+    vi: 'Ngày đã được niêm phong bởi dòng {seq} (đến seq {lastSeq}, khóa {fingerprint})',
+  },
+  'journal.log.notSealed': { en: 'Day not sealed yet', vi: 'Ngày chưa được niêm phong' },
   'journal.log.corrected': { en: 'Corrected rows: {seqs}', vi: 'Các dòng đã được đính chính: {seqs}' },
   'journal.log.readbackMismatch': { en: 'read-back does not match', vi: 'trạng thái đọc lại không khớp' },
   'journal.log.noReply': { en: 'no reply', vi: 'không phản hồi' },
