@@ -242,7 +242,7 @@ export const schedule = {
   },
   'schedule.insert.estimate': {
     en: 'insert of "{bulletin}" follows "{after}", whose duration is not declared: its time in the plan is an estimate',
-    vi: 'phần chèn "{bulletin}" phát sau "{after}" nhưng "{after}" chưa khai báo thời lượng: giờ trong kế hoạch chỉ là ước tính',
+    vi: 'phần chèn "{bulletin}" phát sau "{after}", bản tin chưa khai báo thời lượng: giờ trong kế hoạch chỉ là ước tính',
   },
   'schedule.conflict.required': {
     en: 'programs "{a}" and "{b}" both use zone "{zone}" at the same time (first on {date} at {time}), and one of them is required',
