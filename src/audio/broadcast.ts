@@ -20,6 +20,8 @@ import type { AudioEvent, AudioEventType, BroadcastHandle, BroadcastPlan, Broadc
 import type { EventPayloads } from '../journal/events.js';
 
 const TICK_MS = 20;
+/** Measured delay of the feed leveller (dynaudnorm f=100 ms, g=5) in the mixer. */
+const LEVELLER_LEAD_MS = 600;
 /** Sound must be back for this long before dead air is declared over. */
 const SOUND_RETURN_MS = 300;
 
@@ -181,6 +183,11 @@ class Broadcast implements BroadcastHandle {
 
   private lastMixerError = '';
 
+  /** The relayed programme is levelled unless the plan says otherwise (bulletin-only slots have none). */
+  private get levelFeed(): boolean {
+    return (this.plan.loudness?.levelFeed ?? true) && this.sourceSpec() !== null;
+  }
+
   private spawnMixer(positionMs: number): void {
     const rec = this.plan.sinks.recordFile;
     let partPath: string | undefined;
@@ -197,7 +204,7 @@ class Broadcast implements BroadcastHandle {
       positionMs,
       fadeMs: this.plan.fadeMs,
       duckDb: this.plan.duckDb,
-      levelProgram: this.plan.loudness?.levelFeed ?? false,
+      levelProgram: this.levelFeed,
       sinks: sinks.map((s) => (s.kind === 'file' && s.path === '/dev/null' ? s : s)),
     });
     const mixer = spawnFfmpeg(args, { stdin: true });
@@ -233,11 +240,14 @@ class Broadcast implements BroadcastHandle {
     this.startedAtMs = this.now();
     this.lateMs = Math.max(0, this.startedAtMs - this.plan.startAtMs);
     this.phase = 'on-air';
-    this.feed?.trimToTarget();
+    // The feed leveller looks ahead (dynaudnorm, ~0.6 s): hand the mixer that much of the
+    // pre-rolled feed at once so the first sound still leaves on the planned second.
+    const leadMs = this.levelFeed ? LEVELLER_LEAD_MS : 0;
+    this.feed?.trimToTarget(leadMs);
     this.feedWaitSince = this.startedAtMs;
     if (this.feed?.gotData) this.markFeedConnected();
     this.onAir = this.feed ? 'feed' : 'silence';
-    this.t0 = performance.now();
+    this.t0 = performance.now() - leadMs;
     this.tick();
     this.ticker = setInterval(() => this.tick(), TICK_MS);
   }
@@ -459,13 +469,16 @@ class Broadcast implements BroadcastHandle {
       let cursor = 0;
       let i = 0;
       for (const p of parts) {
+        // A killed mixer loses what was inside it (the leveller's look-ahead, pipes): measure
+        // each part, and fill to the next part's start so times in the file stay wall times.
+        const actualMs = await mediaInfo(p.path).then((i) => i.durationMs, () => 0);
         if (p.startMs - cursor > 1) {
           cmd.input(`anullsrc=r=48000:cl=stereo:d=${((p.startMs - cursor) / 1000).toFixed(3)}`).inputOptions(['-f', 'lavfi']);
           labels.push(`[${i++}:a]`);
         }
         cmd.input(p.path);
         labels.push(`[${i++}:a]`);
-        cursor = p.endMs;
+        cursor = p.startMs + actualMs;
       }
       const graph = labels.map((l, k) => `${l}aformat=sample_fmts=s16:sample_rates=48000:channel_layouts=stereo[c${k}]`).join(';') +
         ';' + labels.map((_, k) => `[c${k}]`).join('') + `concat=n=${labels.length}:v=0:a=1[out]`;

@@ -107,7 +107,8 @@ export function mixerArgs(o: MixerOptions): string[] {
   const fadeMs = o.fadeMs ?? 300;
   const cmd = command();
   if (o.program.kind === 'pcm') {
-    cmd.input('pipe:0').inputOptions(['-f', 's16le', '-ar', '48000', '-ac', '2']);
+    // Raw PCM needs no probing; without these ffmpeg buffers ~1 s before the first output.
+    cmd.input('pipe:0').inputOptions(['-f', 's16le', '-ar', '48000', '-ac', '2', '-probesize', '32', '-analyzeduration', '0', '-fflags', '+nobuffer']);
   } else if (o.program.kind === 'file') {
     cmd.input(o.program.file).inputOptions(pos ? ['-ss', sec(pos)] : []);
   } else {
@@ -124,7 +125,7 @@ export function mixerArgs(o: MixerOptions): string[] {
     labels.push(`[b${i}]`);
   });
   const prog: string[] = ['aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo'];
-  if (o.levelProgram) prog.push('dynaudnorm=f=100:g=5:p=0.9:m=4:r=0.16:t=0.01');
+  if (o.levelProgram) prog.push('dynaudnorm=f=100:g=5:p=0.9:m=4:r=0.11:t=0.01');
   const gain = programGainExpr(
     live.map((b) => ({ startMs: b.startMs - pos, endMs: b.startMs + b.durationMs - pos, mode: b.mode })),
     fadeMs,
@@ -156,5 +157,6 @@ export function mixerArgs(o: MixerOptions): string[] {
       cmd.output(`[f=mp3:onfail=ignore]${teeEscape(s.url)}|[f=null]-`).outputOptions([...common, '-c:a', 'libmp3lame', '-b:a', '128k', '-f', 'tee']);
     }
   });
-  return argsOf(cmd);
+  // No progress lines: nobody reads them and they cost a pipe wake-up every half second.
+  return ['-nostats', ...argsOf(cmd)];
 }

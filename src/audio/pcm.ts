@@ -103,8 +103,9 @@ export class Decoder extends EventEmitter {
   }
 
   /** Trim to the jitter target, e.g. right before going on air after a pre-roll. */
-  trimToTarget(): void {
-    if (this.opts.live && this.bytes > this.targetBytes) this.drop(this.bytes - this.targetBytes);
+  trimToTarget(extraMs = 0): void {
+    const keep = this.targetBytes + Math.round((extraMs * BYTES_PER_MS) / BYTES_PER_FRAME) * BYTES_PER_FRAME;
+    if (this.opts.live && this.bytes > keep) this.drop(this.bytes - keep);
   }
 
   /** Up to n bytes (whole frames) from the buffer; may return fewer. */
@@ -155,12 +156,12 @@ export class Decoder extends EventEmitter {
 export function rmsDb(pcm: Buffer): number {
   const n = Math.floor(pcm.length / 2);
   if (n === 0) return -Infinity;
+  // Int16Array needs 2-byte alignment; pipe chunks usually have it, copy when not.
+  const src = pcm.byteOffset % 2 === 0 ? pcm : Buffer.from(pcm);
+  const samples = new Int16Array(src.buffer, src.byteOffset, n);
   let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const s = pcm.readInt16LE(i * 2) / 32768;
-    sum += s * s;
-  }
-  const rms = Math.sqrt(sum / n);
+  for (let i = 0; i < n; i++) sum += samples[i]! * samples[i]!;
+  const rms = Math.sqrt(sum / n) / 32768;
   return rms > 0 ? 20 * Math.log10(rms) : -Infinity;
 }
 

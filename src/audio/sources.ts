@@ -121,7 +121,7 @@ export function decoderArgs(src: SourceSpec, opts: { seekMs?: number } = {}): st
       '-reconnect_on_network_error', '1',
       '-reconnect_delay_max', '2',
       '-rw_timeout', '5000000',
-      '-probesize', '32768',
+      '-probesize', '4096',
       '-analyzeduration', '0',
       '-fflags', '+nobuffer',
     ]);
