@@ -43,6 +43,7 @@ export function registerAudit(program: Command): void {
         const givenKey = opts.key && !fingerprintOnly ? (existsSync(opts.key) ? readFileSync(opts.key, 'utf8') : opts.key) : undefined;
         const json: unknown[] = [];
         let failed = 0;
+        let badBundles = 0;
 
         if (opts.db) {
           const result = journal.verifyJournal(opts.db, givenKey ? { publicKey: givenKey } : {});
@@ -82,7 +83,7 @@ export function registerAudit(program: Command): void {
               line = e.render();
               record = { file, ok: false, failure: { seq: null, reason: e.render() } };
             }
-            if (!ok) failed++;
+            if (!ok) (failed++, badBundles++);
             if (opts.json) json.push(record);
             else (ok ? out : err)(line);
           }
@@ -90,7 +91,7 @@ export function registerAudit(program: Command): void {
           store?.close();
         }
         if (opts.json) out(JSON.stringify(json, null, 2));
-        else if (bundles.length > 1) out(t('audit.verify.summary', { ok: bundles.length - (failed - (opts.db && failed ? 1 : 0)), total: bundles.length }));
+        else if (bundles.length > 1) out(t('audit.verify.summary', { ok: bundles.length - badBundles, total: bundles.length }));
         return failed ? EXIT.INVALID : EXIT.OK;
       }),
     );
