@@ -238,24 +238,19 @@ output.file(fallible=true, %wav(stereo=true, samplerate=48000), "${dir}/out-%H%M
 }
 
 /** RSS and CPU of an idle daemon (no slot in the window). */
-async function runIdle(root) {
+async function runIdle(root, relay) {
   const dir = mkdtempSync(join(tmpdir(), 'loaxa-bench-idle-'));
+  const board = await relay.startSimulatedBoard({ dir });
   const far = Date.now() + 6 * 3600_000;
-  const file = join(dir, 'lich.yaml');
-  writeFileSync(
-    file,
-    `station: { id: idle, name: Idle, timezone: UTC }
-sources:
-  tinh: { url: "http://127.0.0.1:9/feed.mp3" }
-output: { record: recordings/ }
-programs:
-  - { id: sang, title: Sang, source: tinh, at: "${hms(far)}", duration: 30m, days: daily, zones: all }
-`,
-  );
-  const child = spawn(process.execPath, [join(root, 'bin/loaxa'), 'run', file, '--for', `${IDLE_S + 15}s`], { env: { ...process.env, LANG: 'C' }, stdio: 'ignore' });
+  const file = writeSchedule(dir, board.path, 'http://127.0.0.1:9/feed.mp3', [{ id: 'sang', startMs: far, endMs: far + 1800_000 }]);
+  const child = spawn(process.execPath, [join(root, 'bin/loaxa'), 'run', file, '--for', `${IDLE_S + 15}s`], { env: { ...process.env, LANG: 'C' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
   const exited = new Promise((r) => child.on('exit', r));
   const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  const alive = () => existsSync(`/proc/${child.pid}/stat`) && child.exitCode === null;
   const cpu = () => {
+    if (!alive()) throw new Error(`idle daemon exited: ${err.trim()}`);
     const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(f[11]) + Number(f[12])) / ticks;
   };
@@ -275,6 +270,7 @@ programs:
   const wall = (Date.now() - t0) / 1000;
   child.kill('SIGTERM');
   await exited;
+  await board.close();
   rmSync(dir, { recursive: true, force: true });
   return { cpuS, wall, rssMean: samples.reduce((a, b) => a + b, 0) / samples.length, rssPeak: peak };
 }
@@ -284,10 +280,10 @@ export default async function ({ root }) {
   const relay = await import(`${root}/dist/relay/index.js`);
   if (!existsSync(join(root, 'dist/engine/index.js'))) throw new Error('run npx tsc -p . first');
 
+  const idle = await runIdle(root, relay);
   const loaxa = await runLoaxa(root, audio, relay);
   const cron = await runCron(audio, relay);
   const liq = await runLiquidsoap(audio);
-  const idle = await runIdle(root);
 
   const row = (name, v) => `| ${name} | ${v.length} | ${fmt(quantile(v, 0.5))} | ${fmt(quantile(v, 0.95))} | ${fmt(quantile(v, 0.99))} | ${fmt(v.length ? Math.max(...v) : null)} | ${fmt(v.length ? Math.min(...v) : null)} |`;
   const lines = [];
@@ -310,10 +306,12 @@ export default async function ({ root }) {
   if (liq) lines.push(row('Liquidsoap 2.1.3 (input.http connected, time-predicate switch, output.file)', liq.onsets));
   else lines.push('| Liquidsoap | — | not installed | | | | |');
   lines.push('');
-  const rel = Object.values(loaxa.relayLate).flat();
-  const p99 = quantile(rel.map(Math.abs), 0.99);
+  // The engine's own deadlines: the first relay command of a slot and the amplifier off at its end.
+  // (Amplifier on follows the zones' switch-and-confirm; zones off follow the cool-down inside the relay module.)
+  const timed = Object.entries(loaxa.relayLate).filter(([k]) => k.startsWith('zones on') || k.startsWith('amplifier off')).flatMap(([, v]) => v);
+  const p99 = quantile(timed, 0.99);
   const p95 = quantile(loaxa.onsets.map(Math.abs), 0.95);
-  lines.push(`Targets: p99 relay lateness ≤ 10 ms — loaxa |p99| over all its relay commands: **${fmt(p99)} ms**; audio onset within ±100 ms at p95 — loaxa |p95|: **${fmt(p95)} ms**.`);
+  lines.push(`Targets: p99 relay lateness ≤ 10 ms — loaxa p99 over its timed commands (zones on, amplifier off): **${fmt(p99)} ms**; audio onset within ±100 ms at p95 — loaxa |p95|: **${fmt(p95)} ms**.`);
   lines.push(`loaxa slot results: ${loaxa.results.length ? Object.entries(loaxa.results.reduce((m, s) => ((m[s] = (m[s] ?? 0) + 1), m), {})).map(([k, v]) => `${v} ${k}`).join(', ') : 'n/a'}.`);
   lines.push('');
   lines.push(`### Idle daemon (${IDLE_S} s, no slot in the window${IDLE_S < 600 ? '; shortened from 10 min' : ''})`);

@@ -786,7 +786,8 @@ export class Engine {
       }
       run.resumedAfterPreempt = true;
       run.reasons.push(`resumed after the emergency at ${this.iso(now)}`);
-      const startAt = now + this.joinLeadMs;
+      // Never before its own start (an emergency during a programme's pre-roll).
+      const startAt = Math.max(now + this.joinLeadMs, run.startMs);
       run.startMs = startAt;
       run.state = 'pre-roll';
       void this.zones.acquire(run.key, run.slot.zones, run.slot.id);

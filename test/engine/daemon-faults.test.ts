@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
 import { levelDb, toneTimeline } from '../helpers/audio-analysis.js';
 import { TONES, coilAt, liveStation, spawnDaemon, until, type LiveStation } from './live.js';
 
@@ -53,4 +54,46 @@ describe('loaxa run — faults on a live slot', () => {
     const [rec] = s.recordings();
     expect(await levelDb(rec!, 9, 2, TONES.feed)).toBeGreaterThan(-40);
   });
+
+  it('ffmpeg dies mid-slot: it is restarted, the gap is journalled with the slot', async () => {
+    station = await liveStation(11, [{ id: 'tiep-song', duration: '12s', source: 'tinh' }]);
+    const s = station;
+    const daemon = spawnDaemon(s.file, ['--for', `${Math.ceil((s.startMs + 12_000 - Date.now()) / 1000) + 5}s`]);
+    await daemon.waitFor('control socket');
+    await until(s.startMs + 3000);
+    // The daemon's mixer: the ffmpeg child reading PCM on stdin and writing the recording.
+    const mixer = childrenOf(daemon.child.pid!).find((pid) => cmdline(pid).includes('pipe:0') && cmdline(pid).includes('recordings'));
+    expect(mixer, childrenOf(daemon.child.pid!).map(cmdline).join('\n')).toBeDefined();
+    process.kill(mixer!, 'SIGKILL');
+    expect(await daemon.exited, daemon.output()).toBe(0);
+    const restarted = s.events('audio.restarted').map((e) => e.payload);
+    expect(restarted.length).toBeGreaterThan(0);
+    expect(restarted[0]!.slot).toMatch(/^tiep-song@/);
+    expect(restarted[0]!.gapMs).toBeLessThan(2000);
+    const result = s.events('slot.result')[0]!.payload;
+    expect(result.reasons.join(' ')).toMatch(/audio restarted/);
+  });
 });
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+function childrenOf(parent: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) out.push(Number(name));
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}

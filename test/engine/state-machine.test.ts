@@ -198,6 +198,18 @@ describe('slot state machine (fake clock)', () => {
     expect(r.relays.calls.filter((c) => c.op === 'amp-off').map((c) => c.at)).toEqual([at('05:32:00')]);
   });
 
+  it('an emergency during a programme’s pre-roll delays nothing: the programme still starts on its second', async () => {
+    const r = await rig([{ id: 'a', at: '05:30', duration: '1m', source: 'tinh' }], at('05:29:00'));
+    await r.engine.start();
+    await r.clock.advanceTo(at('05:29:53'));
+    const reply = await r.engine.play({ bulletin: 'tin-vi', priority: 'emergency', user: 'can-bo' });
+    expect(reply.preempted).toEqual(['a@2026-12-01T05:30:00']);
+    await r.clock.advanceTo(at('05:32:00'));
+    const programme = r.audio.airings.filter((a) => a.req.program === 'a');
+    expect(programme.at(-1)!.startedAt).toBe(at('05:30:00'));
+    expect(r.events('slot.result')[0]!.payload.secondsAired).toBe(60);
+  });
+
   it('queues a priority bulletin into the next programme, first', async () => {
     const r = await rig([{ id: 'a', at: '05:30', duration: '2m', source: 'tinh' }], at('05:20:00'));
     await r.engine.start();
