@@ -198,10 +198,11 @@ describe('slot state machine (fake clock)', () => {
     expect(r.relays.calls.filter((c) => c.op === 'amp-off').map((c) => c.at)).toEqual([at('05:32:00')]);
   });
 
-  it('an emergency during a programme’s pre-roll delays nothing: the programme still starts on its second', async () => {
+  it('a short emergency during a programme’s pre-roll does not make it start early or late: it starts on its second', async () => {
     const r = await rig([{ id: 'a', at: '05:30', duration: '1m', source: 'tinh' }], at('05:29:00'));
+    r.audio.mediaMs = 2000;
     await r.engine.start();
-    await r.clock.advanceTo(at('05:29:53'));
+    await r.clock.advanceTo(at('05:29:52.500'));
     const reply = await r.engine.play({ bulletin: 'tin-vi', priority: 'emergency', user: 'can-bo' });
     expect(reply.preempted).toEqual(['a@2026-12-01T05:30:00']);
     await r.clock.advanceTo(at('05:32:00'));

@@ -178,7 +178,9 @@ export class LoggingAudio implements AudioPort {
       done,
     };
   }
+  /** Length reported for any bulletin file. */
+  mediaMs = 5000;
   async mediaDurationMs() {
-    return 5000;
+    return this.mediaMs;
   }
 }
