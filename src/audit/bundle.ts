@@ -11,7 +11,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { basename } from 'node:path';
 import { EXIT, LoaxaError, t } from '../i18n/index.js';
-import { verifyEvents, fingerprint as keyFingerprint, publicKeyBase64, type JournalEvent, type VerifyResult, type Journal } from '../journal/index.js';
+import { verifyEvents, canonicalJson, fingerprint as keyFingerprint, publicKeyBase64, type JournalEvent, type VerifyResult, type Journal } from '../journal/index.js';
 import type { StationInfo } from './model.js';
 import { addDays } from './dates.js';
 
@@ -51,7 +51,7 @@ export interface Bundle {
   /** sha256 of the file bytes as received. */
   sha256: string;
   header: BundleHeader;
-  events: JournalEvent[];
+  events: BundleEvent[];
   end: BundleEnd;
 }
 
@@ -102,7 +102,8 @@ export function bundleText(header: BundleHeader, events: JournalEvent[]): string
   const last = events[events.length - 1]!;
   const end: BundleEnd = { kind: 'end', events: events.length, lastSeq: last.seq, headHash: last.hash };
   const lines = [JSON.stringify(header)];
-  for (const e of events) lines.push(JSON.stringify({ seq: e.seq, station: e.station, atMs: e.atMs, local: e.local, type: e.type, payload: e.payload, prevHash: e.prevHash, hash: e.hash }));
+  // The payload goes last, in canonical JSON, so a reader can hash its text as it stands.
+  for (const e of events) lines.push(rowHead(e) + canonicalJson(e.payload) + '}');
   lines.push(JSON.stringify(end));
   return lines.join('\n') + '\n';
 }
@@ -115,6 +116,15 @@ export function writeBundle(file: string, header: BundleHeader, events: JournalE
   writeFileSync(tmp, data);
   renameSync(tmp, file);
 }
+
+/** A row line up to its payload: `{"seq":…,"hash":"…","payload":` */
+function rowHead(e: Omit<JournalEvent, 'payload'>): string {
+  const q = JSON.stringify;
+  return `{"seq":${q(e.seq)},"station":${q(e.station)},"atMs":${q(e.atMs)},"local":${q(e.local)},"type":${q(e.type)},"prevHash":${q(e.prevHash)},"hash":${q(e.hash)},"payload":`;
+}
+
+/** A bundle row, with the payload's text as written when the line has the writer's layout. */
+export type BundleEvent = JournalEvent & { payloadJson?: string };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -183,7 +193,15 @@ export function readBundle(file: string, nowMs = Date.now()): Bundle {
       break;
     }
     if (!eventShapeOk(v)) throw new LoaxaError('audit.bundle.corrupt', { file: name, line: i + 1, detail: 'not a journal row' }, EXIT.INVALID);
-    events.push(v as unknown as JournalEvent);
+    const ev = v as unknown as BundleEvent;
+    // Hash the payload text as written (the journal's verifier accepts it): no re-encoding.
+    // A payload not in canonical form then fails its hash, as an altered row should.
+    const line = lines[i]!;
+    const head = rowHead(ev);
+    if (line.startsWith(head) && line.endsWith('}')) {
+      Object.defineProperty(ev, 'payloadJson', { value: line.slice(head.length, -1), enumerable: false, writable: true });
+    }
+    events.push(ev);
   }
   if (!end) throw new LoaxaError('audit.bundle.truncated', { file: name, detail: 'no end line' }, EXIT.INVALID);
   if (events.length === 0) throw new LoaxaError('audit.bundle.corrupt', { file: name, line: 2, detail: 'no rows' }, EXIT.INVALID);

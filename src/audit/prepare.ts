@@ -26,9 +26,8 @@ export function prepareBundle(b: Bundle, opts: { publicKeys?: string[] } = {}): 
     rows.atMs[i] = e.atMs;
     rows.local[i] = e.local;
     rows.type[i] = e.type;
-    // Parsed from the bundle, re-serialised: the same data the hash was checked over
-    // (hashes cover the canonical form of the data, not its layout).
-    rows.payload[i] = JSON.stringify(e.payload);
+    // The text the hash was checked over when the bundle has it; else the parsed data re-serialised.
+    rows.payload[i] = e.payloadJson ?? JSON.stringify(e.payload);
     rows.prevHash[i] = e.prevHash;
     rows.hash[i] = e.hash;
   });

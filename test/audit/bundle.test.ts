@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { runLoaxa, tempDir } from '../helpers/cli.js';
-import { initStationKeys, makeSealPayload, openJournal, rowHash, sealDay, fingerprint, type JournalEvent } from '../../src/journal/index.js';
+import { canonicalJson, initStationKeys, makeSealPayload, openJournal, rowHash, sealDay, fingerprint, type JournalEvent } from '../../src/journal/index.js';
 import { buildScenario, TRUTH, type Scenario } from './scenario.js';
 
 const lines = (file: string) => readFileSync(file, 'utf8').trimEnd().split('\n');
@@ -28,6 +28,9 @@ describe('audit export and verify: bundles', () => {
     const header = ls[0];
     expect(header).toMatchObject({ kind: 'header', format: 'loaxa-bundle', version: 1, station: { id: 'an-thanh-ba' }, fingerprint: sc.keys.fingerprint, publicKey: sc.keys.publicKeyBase64, from: '2026-11-09', to: '2026-11-15', firstSeq: 1, loaxa: '0.1.0' });
     const rows = ls.slice(1, -1) as JournalEvent[];
+    // The payload is written last, canonical, so its text can be hashed as it stands.
+    const raw = lines(plain).slice(1, -1);
+    rows.forEach((r, i) => expect(raw[i]!.endsWith(`,"payload":${canonicalJson(r.payload)}}`)).toBe(true));
     expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
     expect(rows.filter((r) => r.type === 'seal')).toHaveLength(7);
     expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.hash) && /^[0-9a-f]{64}$/.test(r.prevHash))).toBe(true);
@@ -84,6 +87,19 @@ describe('audit export and verify: bundles', () => {
     expect(r.stderr).toContain(`sua.jsonl: FAILED at row ${seq}: row ${seq} was changed`);
   });
 
+  it('a payload re-encoded by hand (same data, other key order) counts as altered', async () => {
+    const ls = lines(plain);
+    const row = JSON.parse(ls[3]!);
+    const reordered = Object.fromEntries(Object.entries(row.payload).reverse());
+    ls[3] = ls[3]!.replace(JSON.stringify(row.payload), JSON.stringify(reordered));
+    expect(ls[3]).not.toBe(lines(plain)[3]);
+    const bad = join(tmp.dir, 'dinh-dang.jsonl');
+    save(bad, ls);
+    const r = await runLoaxa(['audit', 'verify', bad]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`FAILED at row ${row.seq}: row ${row.seq} was changed`);
+  });
+
   it('reordered lines are refused', async () => {
     const ls = lines(plain);
     [ls[10], ls[11]] = [ls[11]!, ls[10]!];
@@ -109,7 +125,8 @@ describe('audit export and verify: bundles', () => {
       if (i > 0) r.prevHash = rows[i - 1]!.hash;
       if (r.type === 'seal') {
         const p = r.payload as JournalEvent<'seal'>['payload'];
-        if (resignAll || i > edited) r.payload = makeSealPayload({ privateKey, publicKey }, { station: p.station, date: p.date, lastSeq: p.lastSeq, headHash: hashes.get(p.lastSeq)! });
+        // A careful forger writes the payload in canonical form, as loaxa does.
+        if (resignAll || i > edited) r.payload = JSON.parse(canonicalJson(makeSealPayload({ privateKey, publicKey }, { station: p.station, date: p.date, lastSeq: p.lastSeq, headHash: hashes.get(p.lastSeq)! })));
       }
       r.hash = rowHash(r.prevHash, r);
       hashes.set(r.seq, r.hash);
