@@ -14,7 +14,7 @@ import { BYTES_PER_FRAME, BYTES_PER_MS, argsOf, command, lastErrorLine, runTool,
 import { mixerArgs, placeBulletins, recordingCodec, sinksOf, type PlacedBulletin } from './graph.js';
 import { normaliseBulletin, mediaInfo, DEFAULT_TARGET_LUFS } from './normalise.js';
 import { Decoder, fadePcm, rmsDb } from './pcm.js';
-import { checkSourceUrlSyntax, type SourceSpec } from './sources.js';
+import { checkSourceUrl, checkSourceUrlSyntax, type SourceSpec } from './sources.js';
 import { localIso } from './time.js';
 import type { AudioEvent, AudioEventType, BroadcastHandle, BroadcastPlan, BroadcastResult } from './types.js';
 import type { EventPayloads } from '../journal/events.js';
@@ -156,6 +156,12 @@ class Broadcast implements BroadcastHandle {
       throw new LoaxaError('audio.media.missing', { file: this.plan.source.fallback }, EXIT.INVALID);
     }
     const spec = this.sourceSpec();
+    if (spec?.kind === 'url') {
+      // The full check (playlists included); a feed that is merely down is the fallback's job.
+      await checkSourceUrl(spec.url).catch((e: unknown) => {
+        if (!(e instanceof LoaxaError) || e.key !== 'audio.url.playlistUnreadable') throw e;
+      });
+    }
     if (spec) {
       this.feed = new Decoder({ spec, live: spec.kind !== 'file', now: this.now });
       this.feed.on('data-started', (e: { at: number; restartedAfterExitAt: number | null }) => {

@@ -5,9 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { recordingFileName } from '../../src/audio/index.js';
+import { probeFeed, recordingFileName } from '../../src/audio/index.js';
 import { air, type Run } from '../helpers/air.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import { startTestFeed, type TestFeed } from '../helpers/feed.js';
@@ -89,5 +90,23 @@ describe('broadcast supervisor (real feed, real ffmpeg)', () => {
     const name = recordingFileName({ station: 'an-thanh-ba', program: 'thoi-su-tinh-sang', startMs, timezone: 'Asia/Ho_Chi_Minh', ext: 'mp3' });
     expect(name).toBe('an-thanh-ba_2026-12-02_0530_thoi-su-tinh-sang.mp3');
     expect(basename(name)).toBe(name);
+  });
+
+  it('relays an HLS feed (playlist and segments over http)', async () => {
+    const hlsDir = join(tmp.dir, 'hls');
+    mkdirSync(hlsDir);
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=6',
+      '-c:a', 'aac', '-b:a', '96k', '-f', 'hls', '-hls_time', '1', '-hls_list_size', '0', '-hls_playlist_type', 'vod', join(hlsDir, 'live.m3u8')]);
+    const server = await startTestFeed();
+    for (const f of readdirSync(hlsDir)) {
+      server.serve(`/hls/${f}`, readFileSync(join(hlsDir, f)), f.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'video/mp2t');
+    }
+    const url = `http://127.0.0.1:${server.port}/hls/live.m3u8`;
+    const probe = await probeFeed(url, { sampleSeconds: 2 });
+    expect(probe).toMatchObject({ reachable: true, codec: 'aac', verdict: 'usable' });
+    const run = await air({ file: join(tmp.dir, 'hls.wav'), source: { id: 'hls', url }, bulletins: [], durationMs: 4000 });
+    await server.close();
+    expect(run.result.secondsFeed).toBeGreaterThan(3);
+    expect(await levelDb(run.file, 1, 2.5, 440)).toBeGreaterThan(-30);
   });
 });

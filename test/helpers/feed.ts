@@ -21,7 +21,7 @@ export interface TestFeed {
   url: string;
   port: number;
   /** Extra documents served at a path (e.g. an HLS playlist). */
-  serve(path: string, body: string, contentType: string): void;
+  serve(path: string, body: string | Buffer, contentType: string): void;
   /** Switch the audio (the encoder is restarted; listeners keep their connection). */
   setTone(frequency: number, levelDb?: number): void;
   /** Drop all listeners and refuse new connections. */
@@ -37,7 +37,7 @@ export async function startTestFeed(opts: FeedOptions = {}): Promise<TestFeed> {
   let levelDb = opts.levelDb ?? 0;
   const clients = new Set<ServerResponse>();
   const sockets = new Set<Socket>();
-  const docs = new Map<string, { body: string; type: string }>();
+  const docs = new Map<string, { body: string | Buffer; type: string }>();
   let encoder: ChildProcess | null = null;
   let server: Server | null = null;
   let port = opts.port ?? 0;
