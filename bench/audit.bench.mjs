@@ -137,14 +137,12 @@ export default async function ({ root }) {
     const storePath = join(dir, 'huyen.db');
     const load0 = os.loadavg()[0];
     const imp = await time(async () => {
-      // As the CLI does it: read and verify in worker threads (one per core), then write on this thread.
-      const prepared = await audit.prepareFiles(bundles);
+      // As the CLI does it: read and verify in worker threads (one per core) while this thread writes.
       const store = journal.openDistrictStore(storePath, { create: true });
       try {
-        for (const p of prepared) {
-          const o = audit.importPrepared(store, p, { trustNewKey: true });
-          if (o.status !== 'imported') throw new Error(`bench import refused: ${o.status}`);
-        }
+        const outcomes = await audit.importFiles(store, bundles, { trustNewKey: true });
+        const bad = outcomes.find((o) => o.status !== 'imported');
+        if (bad) throw new Error(`bench import refused: ${bad.status}`);
       } finally {
         store.close();
       }

@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import { EXIT, LoaxaError, t } from '../i18n/index.js';
 import { fingerprint as keyFingerprint, type DistrictStore } from '../journal/index.js';
 import { readBundle, type Bundle, type BundleVerdict } from './bundle.js';
-import { prepareBundle, type PreparedBundle } from './prepare.js';
+import { prepareBundle, prepareFilesInOrder, type PreparedBundle } from './prepare.js';
 
 export type ImportOutcome =
   | { status: 'imported'; file: string; station: string; added: number; already: number; keyRegistered: string | null }
@@ -112,6 +112,33 @@ export function importPrepared(store: DistrictStore, bundle: PreparedBundle, opt
     if (e instanceof LoaxaError) throw e;
     throw new LoaxaError('cli.internal', { detail: (e as Error).message }, EXIT.FAULT);
   }
+}
+
+/**
+ * Import many bundle files: read and verified in worker threads, written here as each becomes
+ * ready, every bundle its own savepoint inside one transaction for the run. A damaged or
+ * unreadable file anywhere rolls the whole run back (store exactly as it was) and throws.
+ */
+export async function importFiles(
+  store: DistrictStore,
+  files: string[],
+  opts: ImportOptions & { onProgress?: (text: string) => void } = {},
+): Promise<ImportOutcome[]> {
+  const outcomes: ImportOutcome[] = [];
+  store.begin();
+  try {
+    await prepareFilesInOrder(files, (p) => {
+      outcomes.push(importPrepared(store, p, opts));
+    }, {
+      nowMs: opts.nowMs,
+      onPrepared: (n, total, file) => opts.onProgress?.(t('audit.verify.progress', { n, total, file: basename(file) })),
+    });
+    store.commit();
+  } catch (e) {
+    store.rollback();
+    throw e;
+  }
+  return outcomes;
 }
 
 /** The lines a person reads for one outcome. */

@@ -33,8 +33,8 @@ export {
   type BundleEnd,
   type BundleVerdict,
 } from './bundle.js';
-export { importBundle, importBundleFile, importPrepared, outcomeLines, type ImportOutcome, type ImportOptions } from './import.js';
-export { prepareBundle, prepareFile, prepareFiles, type PreparedBundle } from './prepare.js';
+export { importBundle, importBundleFile, importPrepared, importFiles, outcomeLines, type ImportOutcome, type ImportOptions } from './import.js';
+export { prepareBundle, prepareFile, prepareFiles, prepareFilesInOrder, type PreparedBundle } from './prepare.js';
 export { exportBundle, reportFromJournal, reportsFromStore, listStations, openJournalForReading, type StationListing } from './sources.js';
 export { renderText, table as textTable } from './render-text.js';
 export { renderCsv, CSV_COLUMNS } from './render-csv.js';

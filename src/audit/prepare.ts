@@ -46,13 +46,38 @@ interface WorkerReply {
 }
 
 /**
- * Prepare every file (in worker threads when there are several). Throws the first failure in
- * file order — a damaged file stops everything before the store is touched.
+ * Prepare every file (in worker threads when there are several) and hand each to `onEach`
+ * in file order as soon as it and all before it are ready — so the caller can write bundle k
+ * while later ones are still being verified. Throws the first failure in file order; files
+ * after it are not handed over.
  */
-export async function prepareFiles(files: string[], opts: { nowMs?: number; onPrepared?: (done: number, total: number, file: string) => void; threads?: number } = {}): Promise<PreparedBundle[]> {
+export async function prepareFilesInOrder(
+  files: string[],
+  onEach: (prepared: PreparedBundle, index: number) => void,
+  opts: { nowMs?: number; onPrepared?: (done: number, total: number, file: string) => void; threads?: number } = {},
+): Promise<void> {
   const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), files.length));
-  const results: WorkerReply[] = new Array(files.length);
+  const results: Array<WorkerReply | undefined> = new Array(files.length);
   let done = 0;
+  let delivered = 0;
+  let failure: unknown = null;
+  const deliver = () => {
+    while (failure === null && delivered < files.length && results[delivered]) {
+      const r = results[delivered]!;
+      results[delivered] = undefined; // let it be collected once written
+      if (r.error) {
+        failure = 'key' in r.error ? new LoaxaError(r.error.key, r.error.params, r.error.exitCode, r.error.details) : new LoaxaError('cli.internal', { detail: r.error.message }, EXIT.FAULT);
+        return;
+      }
+      try {
+        onEach(r.prepared!, delivered);
+      } catch (e) {
+        failure = e;
+        return;
+      }
+      delivered++;
+    }
+  };
   if (threads === 1) {
     for (const [index, file] of files.entries()) {
       try {
@@ -62,38 +87,42 @@ export async function prepareFiles(files: string[], opts: { nowMs?: number; onPr
         results[index] = { index, error: { key: e.key, params: e.params, exitCode: e.exitCode, details: e.details } };
       }
       opts.onPrepared?.(++done, files.length, file);
+      deliver();
+      if (failure !== null) throw failure;
     }
-  } else {
-    const { Worker } = await import('node:worker_threads');
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: threads }, () =>
-        new Promise<void>((resolve, reject) => {
-          const worker = new Worker(new URL('./prepare-worker.js', import.meta.url), { workerData: { nowMs: opts.nowMs, lang: getLang() } });
-          const feed = () => {
-            if (next >= files.length) {
-              void worker.terminate().then(() => resolve());
-              return;
-            }
-            const index = next++;
-            worker.postMessage({ index, file: files[index] });
-          };
-          worker.on('message', (reply: WorkerReply) => {
-            results[reply.index] = reply;
-            opts.onPrepared?.(++done, files.length, files[reply.index]!);
-            feed();
-          });
-          worker.on('error', reject);
+    return;
+  }
+  const { Worker } = await import('node:worker_threads');
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: threads }, () =>
+      new Promise<void>((resolve, reject) => {
+        const worker = new Worker(new URL('./prepare-worker.js', import.meta.url), { workerData: { nowMs: opts.nowMs, lang: getLang() } });
+        const feed = () => {
+          if (next >= files.length || failure !== null) {
+            void worker.terminate().then(() => resolve());
+            return;
+          }
+          const index = next++;
+          worker.postMessage({ index, file: files[index] });
+        };
+        worker.on('message', (reply: WorkerReply) => {
+          results[reply.index] = reply;
+          opts.onPrepared?.(++done, files.length, files[reply.index]!);
+          deliver();
           feed();
-        }),
-      ),
-    );
-  }
-  for (const r of results) {
-    if (r.error) {
-      if ('key' in r.error) throw new LoaxaError(r.error.key, r.error.params, r.error.exitCode, r.error.details);
-      throw new LoaxaError('cli.internal', { detail: r.error.message }, EXIT.FAULT);
-    }
-  }
-  return results.map((r) => r.prepared!);
+        });
+        worker.on('error', reject);
+        feed();
+      }),
+    ),
+  );
+  if (failure !== null) throw failure;
+}
+
+/** Prepare every file; throws the first failure in file order. */
+export async function prepareFiles(files: string[], opts: { nowMs?: number; onPrepared?: (done: number, total: number, file: string) => void; threads?: number } = {}): Promise<PreparedBundle[]> {
+  const out: PreparedBundle[] = [];
+  await prepareFilesInOrder(files, (p) => out.push(p), opts);
+  return out;
 }

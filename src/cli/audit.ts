@@ -105,32 +105,16 @@ export function registerAudit(program: Command): void {
     .option('--json', t('audit.opt.json'))
     .action(
       action(async (bundles: string[], opts: { store: string; trustNewKey?: boolean; json?: boolean }) => {
-        const { prepareFiles, importPrepared, outcomeLines } = await import('../audit/index.js');
+        const { importFiles, outcomeLines } = await import('../audit/index.js');
         const { openDistrictStore } = await import('../journal/index.js');
-        const spinner = await progress(!opts.json && bundles.length > 1);
-        // Read and verify every file first (in parallel): a damaged one stops the run before anything is written.
-        let parsed;
-        try {
-          parsed = await prepareFiles(bundles, { onPrepared: (n, total, file) => spinner?.update(t('audit.verify.progress', { n, total, file })) });
-        } catch (e) {
-          spinner?.stop();
-          throw e;
-        }
-        parsed.sort((a, b) => (a.header.station.id === b.header.station.id ? a.rows.seq[0]! - b.rows.seq[0]! : a.header.station.id < b.header.station.id ? -1 : 1));
         const { existsSync, rmSync } = await import('node:fs');
+        const spinner = await progress(!opts.json && bundles.length > 1);
         const existed = existsSync(opts.store);
         const store = openDistrictStore(opts.store, { create: true });
-        const outcomes = [];
+        let outcomes: Awaited<ReturnType<typeof importFiles>> = [];
         try {
-          for (const [i, b] of parsed.entries()) {
-            spinner?.update(t('audit.import.progress', { n: i + 1, total: parsed.length, file: b.file }));
-            const o = importPrepared(store, b, { trustNewKey: opts.trustNewKey });
-            outcomes.push(o);
-            if (!opts.json) {
-              spinner?.pause();
-              for (const l of outcomeLines(o)) (o.status === 'refused' ? err : out)(l);
-            }
-          }
+          // A damaged file anywhere rolls the whole run back: the store stays exactly as it was.
+          outcomes = await importFiles(store, bundles, { trustNewKey: opts.trustNewKey, onProgress: (text) => spinner?.update(text) });
         } finally {
           spinner?.stop();
           store.close();
@@ -139,9 +123,10 @@ export function registerAudit(program: Command): void {
             for (const f of [opts.store, `${opts.store}-wal`, `${opts.store}-shm`]) rmSync(f, { force: true });
           }
         }
+        if (!opts.json) for (const o of outcomes) for (const l of outcomeLines(o)) (o.status === 'refused' ? err : out)(l);
         const refused = outcomes.filter((o) => o.status === 'refused').length;
         if (opts.json) out(JSON.stringify(outcomes.map((o) => ('verdict' in o ? { ...o, verdict: o.verdict ? { ok: o.verdict.ok, failure: o.verdict.failure } : undefined } : o)), null, 2));
-        else if (parsed.length > 1) out(t('audit.import.summary', { ok: outcomes.length - refused, total: outcomes.length, refused }));
+        else if (outcomes.length > 1) out(t('audit.import.summary', { ok: outcomes.length - refused, total: outcomes.length, refused }));
         return refused ? EXIT.INVALID : EXIT.OK;
       }),
     );
@@ -251,7 +236,7 @@ async function stationFromSchedule(file: string) {
 }
 
 /** An ora spinner on a terminal only: pipes, files and --json runs stay quiet. */
-async function progress(wanted: boolean): Promise<{ update(text: string): void; pause(): void; stop(): void } | null> {
+async function progress(wanted: boolean): Promise<{ update(text: string): void; stop(): void } | null> {
   if (!wanted || !process.stderr.isTTY || 'CI' in process.env) return null;
   const ora = (await import('ora')).default;
   const spinner = ora({ stream: process.stderr });
@@ -259,9 +244,6 @@ async function progress(wanted: boolean): Promise<{ update(text: string): void; 
     update(text: string) {
       spinner.text = text;
       if (!spinner.isSpinning) spinner.start();
-    },
-    pause() {
-      if (spinner.isSpinning) spinner.clear();
     },
     stop() {
       spinner.stop();

@@ -177,7 +177,23 @@ export class DistrictStore {
     }
   }
 
-  /** Run `fn` in one IMMEDIATE transaction: all of it lands, or (on throw) none of it. */
+  /**
+   * Open a write transaction around several imports (each then runs as a savepoint inside it):
+   * commit() lands them all; rollback() leaves the store exactly as it was.
+   */
+  begin(): void {
+    this.db.exec('BEGIN IMMEDIATE');
+  }
+
+  commit(): void {
+    this.db.exec('COMMIT');
+  }
+
+  rollback(): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+  }
+
+  /** Run `fn` in one IMMEDIATE transaction (a savepoint inside begin()): all of it lands, or (on throw) none of it. */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
   }

@@ -163,4 +163,31 @@ describe('audit import: the district store', () => {
     const rep = JSON.parse((await runLoaxa(['audit', 'report', '--store', gapStore, '--from', '2026-11-09', '--to', '2026-11-15', '--json'])).stdout).stations[0];
     expect(rep.days.filter((d: { gaps: string[] }) => d.gaps.includes('no-events')).map((d: { date: string }) => d.date)).toEqual(['2026-11-11', '2026-11-12']);
   });
+  it('in one run: a damaged file rolls everything back; a refused bundle leaves the others in', async () => {
+    const runStore = join(tmp.dir, 'run.db');
+    const seed = await runLoaxa(['audit', 'import', firstHalf, '--store', runStore, '--trust-new-key']);
+    expect(seed.code, seed.stderr).toBe(0);
+    const before = dump(runStore);
+    const cut = join(tmp.dir, 'cut-run.jsonl');
+    const text = readFileSync(firstHalf);
+    writeFileSync(cut, text.subarray(0, text.length - 10));
+    const damaged = await runLoaxa(['audit', 'import', secondHalf, cut, '--store', runStore]);
+    expect(damaged.code).toBe(1);
+    expect(damaged.stderr).toContain('cut-run.jsonl: truncated bundle');
+    expect(damaged.stdout).not.toContain('imported');
+    expect(dump(runStore)).toBe(before); // the good bundle before it did not land either
+
+    const alt = buildScenario(join(tmp.dir, 'rewritten-2'), {
+      keys: sc.keys,
+      tamper: (slot, p) => (slot === TRUTH.missedSlot ? { ...p, status: 'aired', secondsAired: 1800, reasons: [] } : p),
+    });
+    const rewritten = await exportRange(alt.db, '2026-11-09', '2026-11-11', 'viet-lai-2.jsonl');
+    const mixed = await runLoaxa(['audit', 'import', rewritten, secondHalf, '--store', runStore]);
+    expect(mixed.code).toBe(1);
+    expect(mixed.stderr).toContain('viet-lai-2.jsonl: REFUSED — HISTORY REWRITTEN');
+    expect(mixed.stdout).toMatch(/cuoi-tuan.jsonl: imported \d+ new events/);
+    expect(mixed.stdout).toContain('1 of 2 bundles imported; 1 refused');
+    const s = JSON.parse((await runLoaxa(['audit', 'stations', '--store', runStore, '--json'])).stdout)[0];
+    expect(s.daysCovered).toBe(7);
+  });
 });

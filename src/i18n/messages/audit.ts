@@ -62,7 +62,6 @@ export const audit = {
   },
   'audit.import.refusedInvalid': { en: '{file}: REFUSED — the bundle does not verify; the store is unchanged', vi: '{file}: TỪ CHỐI — gói không qua kiểm tra; kho không thay đổi' },
   'audit.import.summary': { en: '{ok} of {total} bundles imported; {refused} refused', vi: 'đã nhập {ok}/{total} gói; từ chối {refused}' },
-  'audit.import.progress': { en: 'importing {n}/{total}: {file}', vi: 'đang nhập {n}/{total}: {file}' },
   'audit.detail.hash': { en: 'different content', vi: 'nội dung khác' },
   'audit.detail.link': { en: 'does not follow on from the imported head', vi: 'không nối tiếp được với đầu chuỗi đã nhập' },
   'audit.detail.next': { en: 'the imported row after it no longer links to it', vi: 'dòng đã nhập phía sau không còn nối với nó' },
