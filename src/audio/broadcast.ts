@@ -22,6 +22,8 @@ import type { EventPayloads } from '../journal/events.js';
 const TICK_MS = 20;
 /** Measured delay of the feed leveller (dynaudnorm f=100 ms, g=5) in the mixer. */
 const LEVELLER_LEAD_MS = 600;
+/** Audio queued for a mixer that no longer reads before it is restarted. */
+const MIXER_STALL_MS = 5000;
 /** Sound must be back for this long before dead air is declared over. */
 const SOUND_RETURN_MS = 300;
 
@@ -128,7 +130,15 @@ class Broadcast implements BroadcastHandle {
   }
 
   preroll(): Promise<void> {
-    this.prerolled ??= this.doPreroll();
+    this.prerolled ??= this.doPreroll().catch(async (e: unknown) => {
+      // Nothing will air: free the processes and settle `done` so nobody waits forever.
+      this.phase = 'ended';
+      this.finishing = true;
+      this.mixer?.child.kill('SIGKILL');
+      await Promise.all([this.feed?.stop(), this.fallback?.stop()]);
+      this.rejectDone(e);
+      throw e;
+    });
     return this.prerolled;
   }
 
@@ -188,6 +198,8 @@ class Broadcast implements BroadcastHandle {
   }
 
   private lastMixerError = '';
+  private mixerKillReason: string | null = null;
+  private mixerRecovered: (() => void) | null = null;
 
   /** The relayed programme is levelled unless the plan says otherwise (bulletin-only slots have none). */
   private get levelFeed(): boolean {
@@ -215,10 +227,24 @@ class Broadcast implements BroadcastHandle {
     });
     const mixer = spawnFfmpeg(args, { stdin: true });
     this.mixer = mixer;
+    if (this.mixerDiedAt !== null) {
+      // Counted as recovered once it has stayed up a second (a broken sink fails at once).
+      const diedAt = this.mixerDiedAt;
+      const spawnedAt = this.now();
+      this.mixerRecovered = () => {
+        if (this.mixer !== mixer || this.mixerDiedAt !== diedAt) return;
+        this.mixerDiedAt = null;
+        this.mixerFailures = 0;
+        this.restarts++;
+        this.emit('audio.restarted', { reason: `mixer: ${this.lastMixerError}`, gapMs: Math.max(0, spawnedAt - diedAt) });
+      };
+      setTimeout(() => this.mixerRecovered?.(), 1000).unref();
+    }
     void mixer.exited.then((r) => {
       if (this.mixer !== mixer) return;
       this.mixer = null;
-      this.lastMixerError = r.signal ? `killed by ${r.signal}` : lastErrorLine(r.stderr);
+      this.lastMixerError = this.mixerKillReason ?? (r.signal ? `killed by ${r.signal}` : lastErrorLine(r.stderr));
+      this.mixerKillReason = null;
       if (this.finishing || this.phase === 'ended') return;
       // Died under us: note the gap and bring it back at the current position.
       this.mixerDiedAt ??= this.now();
@@ -291,12 +317,11 @@ class Broadcast implements BroadcastHandle {
   private writeToMixer(pcm: Buffer): void {
     const m = this.mixer;
     if (!m || m.child.stdin.destroyed) return; // a gap while the mixer restarts
-    if (this.mixerDiedAt !== null) {
-      const gapMs = this.now() - this.mixerDiedAt;
-      this.mixerDiedAt = null;
-      this.mixerFailures = 0;
-      this.restarts++;
-      this.emit('audio.restarted', { reason: `mixer: ${this.lastMixerError}`, gapMs });
+    // A mixer that stopped reading (hung sound card) would make us buffer without end.
+    if (m.child.stdin.writableLength > MIXER_STALL_MS * BYTES_PER_MS) {
+      this.mixerKillReason = 'stalled';
+      m.child.kill('SIGKILL');
+      return;
     }
     m.child.stdin.write(pcm);
   }
@@ -430,6 +455,7 @@ class Broadcast implements BroadcastHandle {
         if (!b.played && pos > b.startMs) this.bulletinPlayed(b, Math.min(b.durationMs, pos - b.startMs));
       }
       const m = this.mixer;
+      this.mixerRecovered?.(); // a restart shortly before the end still counts
       if (m) {
         m.child.stdin.end();
         const killer = setTimeout(() => m.child.kill('SIGKILL'), 15_000);

@@ -24,7 +24,17 @@ function inputArgs(src: SourceSpec): string[] {
 /** Accepts a URL string or a source spec. Throws LoaxaError (exit 1) for a forbidden URL. */
 export async function probeFeed(source: string | SourceSpec, opts: ProbeOptions = {}): Promise<FeedProbe> {
   const src: SourceSpec = typeof source === 'string' ? (/^alsa:/.test(source) ? { kind: 'device', device: source } : { kind: 'url', url: source }) : source;
-  if (src.kind === 'url') await checkSourceUrl(src.url);
+  if (src.kind === 'url') {
+    try {
+      await checkSourceUrl(src.url);
+    } catch (e) {
+      // A playlist that cannot be fetched is an unreachable feed (exit 3), not a bad URL.
+      if (e instanceof LoaxaError && e.key === 'audio.url.playlistUnreadable') {
+        return { reachable: false, verdict: 'unusable', reason: 'audio.probe.unreachable', detail: src.url };
+      }
+      throw e;
+    }
+  }
   const sampleSeconds = opts.sampleSeconds ?? 10;
   const threshold = opts.thresholdDb ?? -40;
   opts.onStage?.('connect');

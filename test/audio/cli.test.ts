@@ -32,6 +32,7 @@ describe('audio commands', () => {
         `  tinh: { url: "${good.url}", fallback: media/nhac-cho.mp3 }`,
         `  im-lang: { url: "${silent.url}" }`,
         '  chet: { url: "http://127.0.0.1:9/feed.mp3" }',
+        '  hls-chet: { url: "http://127.0.0.1:9/live.m3u8" }',
         'output:',
         '  record: recordings/',
         'bulletins:',
@@ -66,6 +67,9 @@ describe('audio commands', () => {
     const vi = await runLoaxa(['--lang', 'vi', 'feed', 'check', schedule, 'chet', '--seconds', '2']);
     expect(vi.code).toBe(3);
     expect(vi.stdout).toContain('KHÔNG dùng được: không kết nối được nguồn');
+    const hls = await runLoaxa(['feed', 'check', schedule, 'hls-chet', '--seconds', '2']);
+    expect(hls.code).toBe(3);
+    expect(hls.stdout).toMatch(/NOT usable: feed unreachable/);
   });
 
   it('feed check: a silent feed exits 3', async () => {
@@ -82,7 +86,7 @@ describe('audio commands', () => {
     expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/); // no stack trace
     const u = await runLoaxa(['feed', 'check', schedule, 'vov9']);
     expect(u.code).toBe(1);
-    expect(u.stderr).toContain('source "vov9" is not in the schedule (known: tinh, im-lang, chet)');
+    expect(u.stderr).toContain('source "vov9" is not in the schedule (known: tinh, im-lang, chet, hls-chet)');
   });
 
   it('play --out renders a bulletin normalised to −16 LUFS, without relays', async () => {
