@@ -102,7 +102,7 @@ export function registerAudio(program: Command): void {
             zones,
             out: opts.out,
             user: opts.user,
-            args: process.argv.slice(2),
+            args: [what, ...(opts.zones ? ['--zones', opts.zones] : [])],
             signal: abort.signal,
             onStart: (i) => out(t('audio.play.playing', { bulletin: i.bulletin, seconds: i.seconds, zones: i.zones.join(', ') || '—' })),
           });
