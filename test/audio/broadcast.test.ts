@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { probeFeed, recordingFileName } from '../../src/audio/index.js';
+import { probeFeed, recordingFileName, startBroadcast } from '../../src/audio/index.js';
 import { air, type Run } from '../helpers/air.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
 import { startTestFeed, type TestFeed } from '../helpers/feed.js';
@@ -108,5 +108,36 @@ describe('broadcast supervisor (real feed, real ffmpeg)', () => {
     await server.close();
     expect(run.result.secondsFeed).toBeGreaterThan(3);
     expect(await levelDb(run.file, 1, 2.5, 440)).toBeGreaterThan(-30);
+  });
+
+  it('starts on the planned second after a pre-roll, never before', async () => {
+    const feed = await startTestFeed({ frequency: 440 });
+    const file = join(tmp.dir, 'on-time.wav');
+    const h = startBroadcast({ source: { id: 'tinh', url: feed.url }, bulletins: [], durationMs: 1500, startAtMs: Date.now() + 60_000, sinks: { recordFile: join(tmp.dir, 'later.wav') } });
+    await h.preroll();
+    expect(h.state().phase).toBe('preroll');
+    const startAtMs = Date.now() + 1000;
+    const h2 = startBroadcast({ source: { id: 'tinh', url: feed.url }, bulletins: [], durationMs: 1500, startAtMs, sinks: { recordFile: file } });
+    await h2.preroll();
+    await h2.start();
+    const r = await h2.done;
+    expect(r.startedAtMs).toBeGreaterThanOrEqual(startAtMs);
+    expect(await levelDb(file, 0, 0.5, 440)).toBeGreaterThan(-30); // the feed from the first moment
+    const stopped = await h.stop();
+    expect(stopped.secondsAired).toBe(0); // stopped during its pre-roll: nothing aired, nothing recorded
+    expect(stopped.recording).toBeUndefined();
+    await feed.close();
+  });
+
+  it('settles done with the error when the pre-roll fails', async () => {
+    const h = startBroadcast({
+      bulletins: [{ id: 'mat', file: join(tmp.dir, 'missing.mp3'), language: 'vi', approvedBy: 'x', mode: 'alone', offsetMs: 0 }],
+      durationMs: 1000,
+      startAtMs: Date.now(),
+      sinks: { recordFile: join(tmp.dir, 'never.wav') },
+    });
+    await expect(h.preroll()).rejects.toMatchObject({ key: 'audio.media.missing', exitCode: 1 });
+    await expect(h.done).rejects.toMatchObject({ key: 'audio.media.missing' });
+    expect(h.state().phase).toBe('ended');
   });
 });
