@@ -3,7 +3,8 @@
  * (--store). Both give a station's events for a date range; the report model does the rest.
  */
 import { basename } from 'node:path';
-import { EXIT, LoaxaError, t } from '../i18n/index.js';
+import { availableParallelism } from 'node:os';
+import { EXIT, LoaxaError, getLang, t } from '../i18n/index.js';
 import {
   openJournal,
   openDistrictStore,
@@ -69,6 +70,61 @@ export function reportsFromStore(
     const counts = new Map(store.days(s.id).filter((d) => d.day >= from && d.day <= to).map((d) => [d.day, d.events]));
     return buildStationReport(info, store.iterateEvents(s.id, addDays(from, -1), addDays(to, 2), [...REPORT_EVENT_TYPES]), from, to, counts);
   });
+}
+
+/**
+ * The same reports, built in worker threads (one per core) when there are several stations:
+ * reading and parsing a station-year is CPU work, and stations are independent.
+ */
+export async function reportsFromStoreParallel(
+  storePath: string,
+  from: string,
+  to: string,
+  opts: { station?: string; onStation?: (n: number, total: number, id: string) => void; threads?: number } = {},
+): Promise<StationReport[]> {
+  const store = openDistrictStore(storePath);
+  let ids: string[];
+  try {
+    const all = store.stations().map((s) => s.id);
+    const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), all.length));
+    if (opts.station || threads === 1) return reportsFromStore(store, from, to, opts);
+    ids = all;
+  } finally {
+    store.close();
+  }
+  const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), ids.length));
+  const { Worker } = await import('node:worker_threads');
+  const reports: StationReport[] = new Array(ids.length);
+  let next = 0;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: threads }, () =>
+      new Promise<void>((resolve, reject) => {
+        const worker = new Worker(new URL('./report-worker.js', import.meta.url), { workerData: { storePath, from, to, lang: getLang() } });
+        const feed = () => {
+          if (next >= ids.length) {
+            void worker.terminate().then(() => resolve());
+            return;
+          }
+          const index = next++;
+          worker.postMessage({ index, station: ids[index] });
+        };
+        worker.on('message', (reply: { index: number; report?: StationReport; error?: string }) => {
+          if (reply.error !== undefined) {
+            void worker.terminate();
+            reject(new LoaxaError('cli.internal', { detail: reply.error }, EXIT.FAULT));
+            return;
+          }
+          reports[reply.index] = reply.report!;
+          opts.onStation?.(++done, ids.length, ids[reply.index]!);
+          feed();
+        });
+        worker.on('error', reject);
+        feed();
+      }),
+    ),
+  );
+  return reports;
 }
 
 export interface StationListing {

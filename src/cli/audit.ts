@@ -190,17 +190,14 @@ export function registerAudit(program: Command): void {
           const info = opts.schedule ? await stationFromSchedule(opts.schedule) : undefined;
           stations = [audit.reportFromJournal(opts.db, from, to, { station: opts.station, info })];
         } else {
-          const { openDistrictStore } = await import('../journal/index.js');
-          const store = openDistrictStore(opts.store!);
           const spinner = await progress(format !== 'json');
           try {
-            stations = audit.reportsFromStore(store, from, to, {
+            stations = await audit.reportsFromStoreParallel(opts.store!, from, to, {
               station: opts.station,
               onStation: (n, total, id) => spinner?.update(t('audit.report.progress', { n, total, station: id })),
             });
           } finally {
             spinner?.stop();
-            store.close();
           }
         }
         const text = audit.renderReport(audit.buildReport(stations, from, to), format as (typeof audit.REPORT_FORMATS)[number]);

@@ -9,7 +9,6 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { EXIT, LoaxaError } from '../i18n/index.js';
 import type { EventType, JournalEvent } from './events.js';
-import { rowToEvent } from './store.js';
 
 type DB = Database.Database;
 
@@ -321,7 +320,14 @@ export class DistrictStore {
     const stmt = this.db.prepare(
       `SELECT seq, station, at_ms, local, type, payload, prev_hash, hash FROM events WHERE station = ? AND seq BETWEEN ? AND ?${typeSql} AND local >= ? AND local < ? ORDER BY seq`,
     );
-    for (const r of stmt.iterate(station, range.lo, range.hi, ...(types ?? []), fromDay, toDay + '~') as IterableIterator<Parameters<typeof rowToEvent>[0]>) yield rowToEvent(r);
+    // Read in pages of rows as arrays: much cheaper per row than a row-by-row iterator of objects.
+    const PAGE = 5000;
+    for (let lo = range.lo; lo <= range.hi; lo += PAGE) {
+      const rows = stmt.raw(true).all(station, lo, Math.min(range.hi, lo + PAGE - 1), ...(types ?? []), fromDay, toDay + '~') as Array<[number, string, number, string, string, string, string, string]>;
+      for (const [seq, st, atMs, local, type, payload, prevHash, hash] of rows) {
+        yield { seq, station: st, atMs, local, type: type as EventType, payload: JSON.parse(payload) as JournalEvent['payload'], prevHash, hash };
+      }
+    }
   }
 
   count(station?: string): number {

@@ -190,4 +190,27 @@ describe('audit import: the district store', () => {
     const s = JSON.parse((await runLoaxa(['audit', 'stations', '--store', runStore, '--json'])).stdout)[0];
     expect(s.daysCovered).toBe(7);
   });
+  it('a district of several stations: listed, and reported station by station with the same truth', async () => {
+    const many = join(tmp.dir, 'many.db');
+    const files: string[] = [];
+    for (const id of ['an-thanh-1', 'an-thanh-2', 'an-thanh-3']) {
+      const st = buildScenario(join(tmp.dir, id), { station: id });
+      files.push(await exportRange(st.db, '2026-11-09', '2026-11-15', `${id}.jsonl.gz`));
+    }
+    const imp = await runLoaxa(['audit', 'import', ...files, '--store', many, '--trust-new-key']);
+    expect(imp.code, imp.stderr).toBe(0);
+    expect(imp.stdout).toContain('3 of 3 bundles imported; 0 refused');
+    const list = JSON.parse((await runLoaxa(['audit', 'stations', '--store', many, '--json'])).stdout);
+    expect(list.map((s: { id: string }) => s.id)).toEqual(['an-thanh-1', 'an-thanh-2', 'an-thanh-3']);
+    expect(new Set(list.map((s: { fingerprints: Array<{ fingerprint: string }> }) => s.fingerprints[0]!.fingerprint)).size).toBe(3);
+    const rep = JSON.parse((await runLoaxa(['audit', 'report', '--store', many, '--from', '2026-11-09', '--to', '2026-11-15', '--json'])).stdout);
+    expect(rep.stations.map((s: { station: { id: string } }) => s.station.id)).toEqual(['an-thanh-1', 'an-thanh-2', 'an-thanh-3']);
+    for (const s of rep.stations) {
+      expect(s.totals.secondsAired).toBe(TRUTH.secondsAired);
+      expect(s.totals.required.missed).toBe(TRUTH.missed);
+      expect(s.totals.relayFaultsByZone).toEqual({ 'ap-2': 1 });
+    }
+    const one = JSON.parse((await runLoaxa(['audit', 'report', '--store', many, '--station', 'an-thanh-2', '--from', '2026-11-09', '--to', '2026-11-15', '--json'])).stdout);
+    expect(one.stations.map((s: { station: { id: string } }) => s.station.id)).toEqual(['an-thanh-2']);
+  });
 });

@@ -51,6 +51,8 @@ interface Options {
   /** Use these keys instead of making new ones. */
   keys?: StationKeys;
   days?: string[];
+  /** Another station id (same week, same truth). */
+  station?: string;
 }
 
 export function buildScenario(dir: string, opts: Options = {}): Scenario {
@@ -58,7 +60,7 @@ export function buildScenario(dir: string, opts: Options = {}): Scenario {
   const keysDir = join(dir, 'keys');
   const keys = opts.keys ?? initStationKeys(keysDir);
   let clock = at(WEEK[0]!, '00:00:00');
-  const journal = openJournal(db, { station: STATION.id, timezone: STATION.timezone, now: () => clock });
+  const journal = openJournal(db, { station: opts.station ?? STATION.id, timezone: STATION.timezone, now: () => clock });
   const put = <T extends EventType>(type: T, payload: EventPayloads[T], atMs: number) => {
     clock = atMs;
     journal.append(type, payload, atMs);
