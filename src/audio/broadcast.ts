@@ -492,6 +492,11 @@ class Broadcast implements BroadcastHandle {
     const rec = this.plan.sinks.recordFile;
     if (!rec) return undefined;
     const parts = this.parts.filter((p) => existsSync(p.path));
+    if (this.written === 0) {
+      // Never on air (stopped during pre-roll): no evidence file to keep or announce.
+      for (const p of parts) rmSync(p.path, { force: true });
+      return undefined;
+    }
     if (parts.length === 0) return undefined;
     if (parts.length === 1 && parts[0]!.startMs === 0) {
       renameSync(parts[0]!.path, rec);
