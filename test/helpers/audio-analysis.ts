@@ -28,7 +28,7 @@ export async function lufs(file: string, startS?: number, durS?: number): Promis
   const args: string[] = [];
   if (startS !== undefined) args.push('-ss', String(startS));
   if (durS !== undefined) args.push('-t', String(durS));
-  const err = await ffmpegStderr([...args, '-i', file, '-af', 'ebur128=framelog=quiet', '-f', 'null', '-']);
+  const err = await ffmpegStderr([...args, '-i', file, '-af', 'ebur128', '-f', 'null', '-']);
   const m = /Integrated loudness:\s*\n\s*I:\s*(-?[\d.]+)\s*LUFS/.exec(err);
   return m ? Number(m[1]) : -Infinity;
 }
