@@ -22,9 +22,12 @@ export function command(): ffmpeg.FfmpegCommand {
   return ffmpeg();
 }
 
-/** The argument vector fluent-ffmpeg would run, with our quiet logging in front. */
-export function argsOf(cmd: ffmpeg.FfmpegCommand): string[] {
-  return ['-hide_banner', '-nostdin', '-loglevel', 'info', ...cmd._getArguments()];
+/**
+ * The argument vector fluent-ffmpeg would run, with quiet logging in front: a long-running
+ * ffmpeg should only talk when something is wrong (its stderr is kept for error messages).
+ */
+export function argsOf(cmd: ffmpeg.FfmpegCommand, logLevel: 'warning' | 'info' = 'warning'): string[] {
+  return ['-hide_banner', '-nostdin', '-loglevel', logLevel, ...cmd._getArguments()];
 }
 
 export interface Spawned {

@@ -114,7 +114,7 @@ export async function normaliseBulletin(
     .audioChannels(2)
     .format('wav')
     .output(tmp);
-  const r2 = await runTool('ffmpeg', ['-y', ...argsOf(pass2).filter((a) => a !== '-nostdin')], 300_000);
+  const r2 = await runTool('ffmpeg', ['-y', ...argsOf(pass2, 'info')], 300_000); // loudnorm prints its JSON at info level
   const after = parseLoudnormJson(r2.stderr);
   if (r2.code !== 0) throw new LoaxaError('audio.media.notAudio', { file, detail: lastErrorLine(r2.stderr) }, EXIT.INVALID);
   renameSync(tmp, out);
