@@ -133,14 +133,14 @@ interface StatusReply {
 function printStatus(st: StatusReply): void {
   out(t('engine.status.title', { station: st.station, now: st.now }));
   if (st.onAir.length === 0) out(t('engine.status.nothingOnAir'));
-  for (const r of st.onAir) out(t('engine.status.onAir', { slot: r.slot, title: r.title, start: r.start, end: r.end, state: r.state }));
+  for (const r of st.onAir) out(t('engine.status.onAir', { slot: r.slot, title: r.title, start: r.start, end: r.end, state: t(`engine.state.${r.state}`) }));
   out(st.next ? t('engine.status.next', { slot: st.next.slot, title: st.next.title, start: st.next.start, zones: st.next.zones.join(', ') }) : t('engine.status.noNext'));
   if (st.queued.length) out(t('engine.status.queued', { list: st.queued.map((q) => `${q.bulletin} (${q.priority})`).join(', ') }));
   const feeds = Object.entries(st.feeds);
   if (feeds.length === 0) out(t('engine.status.noFeed'));
-  for (const [source, f] of feeds) out(t('engine.status.feed', { source, state: f.state, at: f.at }));
+  for (const [source, f] of feeds) out(t('engine.status.feed', { source, state: t(`engine.feed.${f.state}`), at: f.at }));
   for (const r of st.relays ?? []) {
-    out(t('engine.status.relay', { zone: r.zone, board: r.board, channel: r.channel, state: r.state, confirmed: r.confirmed ? '' : t('engine.status.relayUnconfirmed') }));
+    out(t('engine.status.relay', { zone: r.zone, board: r.board, channel: r.channel, state: t(`engine.relayState.${r.state}`), confirmed: r.confirmed ? '' : t('engine.status.relayUnconfirmed') }));
   }
   if (st.faults.length === 0) out(t('engine.status.noFaults'));
   else {

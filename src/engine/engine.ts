@@ -11,7 +11,7 @@ import type { PlanSlot, Priority, Program, Schedule } from '../schedule/types.js
 import type { Clock, Timer } from './clock.js';
 import type { AudioPort, BroadcastBulletin, BroadcastHandle, BroadcastOutcome, JournalPort, LogSink, Planner, RelayPort } from './ports.js';
 import { ZoneBook } from './zones.js';
-import { EXIT, LoaxaError } from '../i18n/index.js';
+import { EXIT, LoaxaError, t } from '../i18n/index.js';
 
 export interface EngineOptions {
   clock: Clock;
@@ -675,7 +675,7 @@ export class Engine {
     if (run.resumed) payload.resumed = true;
     this.append('slot.result', payload);
     const level = status === 'aired' ? 'ok' : 'warn';
-    this.log(level, 'engine.log.result', { slot: slot.id, status, aired: Math.round(run.aired), required });
+    this.log(level, 'engine.log.result', { slot: slot.id, status: t(`engine.status.${status}`), aired: Math.round(run.aired), required });
   }
 
   // ── the officer's actions ──────────────────────────────────────────────────

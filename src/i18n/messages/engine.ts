@@ -101,6 +101,19 @@ export const engine = {
   'engine.demo.next': { en: 'Next: `loaxa log {schedule}` shows the day; `loaxa audit verify --db {db}` checks the journal.', vi: 'Tiếp theo: `loaxa log {schedule}` xem nhật ký ngày; `loaxa audit verify --db {db}` kiểm tra nhật ký.' },
   'engine.demo.failed': { en: 'the demo could not start: {detail}', vi: 'không chạy thử được: {detail}' },
 
+  // states as a person reads them
+  'engine.feed.connected': { en: 'connected', vi: 'đã kết nối' },
+  'engine.feed.lost': { en: 'lost', vi: 'mất tín hiệu' },
+  'engine.feed.fallback': { en: 'on fallback', vi: 'đang phát dự phòng' },
+  'engine.feed.dead-air': { en: 'silent (dead air)', vi: 'im lặng (mất tiếng)' },
+  'engine.state.armed': { en: 'armed', vi: 'đã sẵn sàng' },
+  'engine.state.pre-roll': { en: 'pre-roll', vi: 'đang chuẩn bị' },
+  'engine.state.on-air': { en: 'on air', vi: 'đang phát' },
+  'engine.state.post-roll': { en: 'post-roll', vi: 'đang kết thúc' },
+  'engine.state.recorded': { en: 'recorded', vi: 'đã ghi nhận' },
+  'engine.relayState.on': { en: 'on', vi: 'bật' },
+  'engine.relayState.off': { en: 'off', vi: 'tắt' },
+  'engine.relayState.unknown': { en: 'unknown', vi: 'không rõ' },
   // slot statuses as a person reads them
   'engine.status.aired': { en: 'aired', vi: 'đã phát' },
   'engine.status.partial': { en: 'partial', vi: 'phát không đủ' },
