@@ -127,7 +127,7 @@ interface StatusReply {
   queued: Array<{ bulletin: string; priority: string }>;
   feeds: Record<string, { state: string; at: string; detail?: string }>;
   faults: Array<{ at: string; type: string; detail: string }>;
-  relays: Array<{ zone: string; board: string; channel: number; state: string; confirmed: boolean }> | null;
+  relays: Array<{ kind: string; zone: string; board: string; channel: number; state: string; confirmed: boolean }> | null;
 }
 
 function printStatus(st: StatusReply): void {
@@ -140,7 +140,7 @@ function printStatus(st: StatusReply): void {
   if (feeds.length === 0) out(t('engine.status.noFeed'));
   for (const [source, f] of feeds) out(t('engine.status.feed', { source, state: t(`engine.feed.${f.state}`), at: f.at }));
   for (const r of st.relays ?? []) {
-    out(t('engine.status.relay', { zone: r.zone, board: r.board, channel: r.channel, state: t(`engine.relayState.${r.state}`), confirmed: r.confirmed ? '' : t('engine.status.relayUnconfirmed') }));
+    out(t('engine.status.relay', { zone: r.kind === 'amplifier' ? t('engine.status.amplifier') : r.zone, board: r.board, channel: r.channel, state: t(`engine.relayState.${r.state}`), confirmed: r.confirmed ? '' : t('engine.status.relayUnconfirmed') }));
   }
   if (st.faults.length === 0) out(t('engine.status.noFaults'));
   else {

@@ -99,7 +99,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
 
   const cs = await readClockStatus();
   journal.append('clock.status', cs);
-  log(cs.synchronised === false ? 'warn' : 'info', 'engine.log.clock', { sync: String(cs.synchronised), source: cs.source, offset: cs.offsetMs ?? '?' });
+  log(cs.synchronised === false ? 'warn' : 'info', 'engine.log.clock', { sync: t(`engine.clock.${String(cs.synchronised)}`), source: cs.source, offset: cs.offsetMs ?? '?' });
   if (cs.synchronised === false) log('warn', 'engine.log.clockUnsynced');
 
   let engine: Engine | null = null;
@@ -170,14 +170,16 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   let resolveFinished!: (code: number) => void;
   const finished = new Promise<number>((r) => (resolveFinished = r));
   let stopping: Promise<void> | null = null;
-  const stop = (reason: string): Promise<void> => {
+  /** `reason` is journalled as is; `label` is what the officer reads. */
+  const stop = (reason: string, label: string = reason): Promise<void> => {
     if (stopping) return stopping;
     stopping = (async () => {
-      log('info', 'engine.log.stopping', { reason });
+      log('info', 'engine.log.stopping', { reason: label });
       watcher?.close();
       if (debounce) clearTimeout(debounce);
       forTimer?.cancel();
       await eng.stop(reason);
+      log('info', 'engine.log.stopped', { reason: label });
       await socket.close();
       if (relays) await relays.close().catch(() => undefined);
       journal.close();
@@ -188,11 +190,11 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     })();
     return stopping;
   };
-  const onTerm = () => void stop('SIGTERM');
-  const onInt = () => void stop('SIGINT');
+  const onTerm = () => void stop('SIGTERM', t('engine.reason.signal', { signal: 'SIGTERM' }));
+  const onInt = () => void stop('SIGINT', t('engine.reason.signal', { signal: 'SIGINT' }));
   process.on('SIGTERM', onTerm);
   process.on('SIGINT', onInt);
-  const forTimer = o.forMs ? clock.setTimer(clock.now() + o.forMs, () => void stop(`--for ${Math.round(o.forMs! / 1000)}s elapsed`)) : null;
+  const forTimer = o.forMs ? clock.setTimer(clock.now() + o.forMs, () => void stop(`--for ${Math.round(o.forMs! / 1000)}s elapsed`, t('engine.reason.for', { seconds: Math.round(o.forMs! / 1000) }))) : null;
 
   return { engine: eng, socket, finished, stop };
 }

@@ -839,7 +839,6 @@ export class Engine {
     await Promise.all(runs.map((r) => (r.state === 'armed' && !r.handle ? this.record(r, 'interrupted') : this.finish(r, 'interrupted'))));
     await this.zones.allOff();
     this.append('station.stop', { reason });
-    this.log('info', 'engine.log.stopped', { reason });
   }
 }
 

@@ -28,7 +28,7 @@ export const engine = {
   'engine.log.dayPlanned': { en: 'day {date} planned: {count} slot(s)', vi: 'đã lập kế hoạch ngày {date}: {count} lượt phát' },
   'engine.log.armed': { en: 'pre-roll {slot} “{title}”, on air at {start}', vi: 'chuẩn bị {slot} “{title}”, lên sóng lúc {start}' },
   'engine.log.onAir': { en: 'ON AIR {slot} “{title}”', vi: 'ĐANG PHÁT {slot} “{title}”' },
-  'engine.log.result': { en: 'slot {slot}: {status}, {aired} s of {required} s aired', vi: 'lượt {slot}: {status}, đã phát {aired} giây trên {required} giây' },
+  'engine.log.result': { en: 'slot {slot}: {status}, {aired} s of {required} s aired', vi: 'lượt {slot}: {status} — phát được {aired} trên {required} giây' },
   'engine.log.joinedLate': { en: 'slot {slot} joined late, {seconds} s after its start', vi: 'vào lượt {slot} muộn {seconds} giây so với giờ bắt đầu' },
   'engine.log.recovered': { en: 'slot {slot} was left open by an unclean stop: closed as interrupted', vi: 'lượt {slot} bị bỏ dở do dừng đột ngột: đã đóng là bị gián đoạn' },
   'engine.log.conflict': { en: 'conflict: {slot} and {other} want the air at once — rule {rule}', vi: 'trùng lịch: {slot} và {other} cùng lúc — xử lý theo quy tắc {rule}' },
@@ -102,6 +102,12 @@ export const engine = {
   'engine.demo.failed': { en: 'the demo could not start: {detail}', vi: 'không chạy thử được: {detail}' },
 
   // states as a person reads them
+  'engine.clock.true': { en: 'yes', vi: 'có' },
+  'engine.clock.false': { en: 'no', vi: 'không' },
+  'engine.clock.unknown': { en: 'unknown', vi: 'không rõ' },
+  'engine.reason.for': { en: 'the --for {seconds} s run time elapsed', vi: 'hết thời gian chạy --for {seconds} giây' },
+  'engine.reason.signal': { en: 'signal {signal} received', vi: 'nhận tín hiệu {signal}' },
+  'engine.status.amplifier': { en: 'amplifier', vi: 'tăng âm' },
   'engine.feed.connected': { en: 'connected', vi: 'đã kết nối' },
   'engine.feed.lost': { en: 'lost', vi: 'mất tín hiệu' },
   'engine.feed.fallback': { en: 'on fallback', vi: 'đang phát dự phòng' },
