@@ -109,8 +109,8 @@ export async function prepareFilesInOrder(
         worker.on('message', (reply: WorkerReply) => {
           results[reply.index] = reply;
           opts.onPrepared?.(++done, files.length, files[reply.index]!);
+          feed(); // give the worker its next file before writing this one here
           deliver();
-          feed();
         });
         worker.on('error', reject);
         feed();

@@ -140,6 +140,8 @@ export class DistrictStore {
       this.db.pragma('busy_timeout = 10000');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
+      // An import run is one transaction over many bundles: room for its pages (64 MiB) saves spilling.
+      this.db.pragma('cache_size = -65536');
     } catch (e) {
       throw new LoaxaError('audit.store.notStore', { file: this.path }, EXIT.INVALID);
     }
