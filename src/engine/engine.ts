@@ -618,6 +618,8 @@ export class Engine {
       run.state = 'post-roll';
       const handle = run.handle;
       const relays = this.zones.release(run.key, run.slot.id);
+      // Let the amplifier-off frame go out before the audio side does its end-of-slot work.
+      await new Promise<void>((r) => setImmediate(r));
       if (handle) {
         try {
           await handle.stop({ fadeMs: cut ? this.fadeMs : 0 });

@@ -45,22 +45,28 @@ describe('loaxa run — lifecycle', () => {
     expect(s.board.onChannels()).toEqual([]);
   });
 
-  it('a broken edit while running is rejected (old plan continues); SIGTERM mid-slot closes it as interrupted, relays off, exit 0', async () => {
-    station = await liveStation(12, [{ id: 'thoi-su', duration: '20s', source: 'tinh', required: true }]);
+  it('a broken edit while running is rejected, a valid one re-plans; SIGTERM mid-slot closes the slot as interrupted, relays off, exit 0', async () => {
+    station = await liveStation(18, [{ id: 'thoi-su', duration: '20s', source: 'tinh', required: true }]);
     const s = station;
     const daemon = spawnDaemon(s.file);
     await daemon.waitFor('control socket');
     writeFileSync(s.file, 'station:\n  id: xa-thu\n  timezone: Mars/Olympus\nprograms: [\n');
     await daemon.waitFor('keeping the last good schedule');
     expect(daemon.output()).toMatch(/lich\.yaml:\d+:\d+/);
+    // A valid edit before the pre-roll: the slot is re-planned with its new length.
+    s.rewrite([{ id: 'thoi-su', duration: '18s', source: 'tinh', required: true }]);
+    await daemon.waitFor('schedule reloaded');
+    expect(Date.now()).toBeLessThan(s.startMs - 8000);
     await until(s.startMs + 4000);
     daemon.child.kill('SIGTERM');
     expect(await daemon.exited, daemon.output()).toBe(0);
 
     const rejected = s.events('schedule.rejected')[0]!.payload;
     expect(rejected.errors.length).toBeGreaterThan(0);
+    expect(s.events('schedule.loaded')).toHaveLength(2);
     const result = s.events('slot.result')[0]!.payload;
     expect(result.status).toBe('interrupted');
+    expect(result.secondsRequired).toBe(18);
     expect(result.secondsAired).toBeGreaterThan(2);
     expect(result.reasons.join(' ')).toMatch(/SIGTERM/);
     expect(s.events('station.stop')[0]!.payload.reason).toBe('SIGTERM');
