@@ -185,6 +185,8 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       journal.close();
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
+      process.off('uncaughtException', onCrash);
+      process.off('unhandledRejection', onCrash);
       if (clock instanceof SystemClock) clock.dispose();
       resolveFinished(EXIT.OK);
     })();
@@ -194,6 +196,17 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const onInt = () => void stop('SIGINT', t('engine.reason.signal', { signal: 'SIGINT' }));
   process.on('SIGTERM', onTerm);
   process.on('SIGINT', onInt);
+  // A bug must not leave the amplifier on: close the slot, switch off, exit 3 (systemd restarts us).
+  const onCrash = (e: unknown) => {
+    const detail = e instanceof Error ? e.message : String(e);
+    log('error', 'cli.internal', { detail });
+    if (process.env.LOAXA_DEBUG && e instanceof Error && e.stack) o.print?.(e.stack);
+    const deadline = setTimeout(() => process.exit(EXIT.FAULT), 10_000);
+    deadline.unref();
+    void stop(`internal error: ${detail}`).finally(() => process.exit(EXIT.FAULT));
+  };
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
   const forTimer = o.forMs ? clock.setTimer(clock.now() + o.forMs, () => void stop(`--for ${Math.round(o.forMs! / 1000)}s elapsed`, t('engine.reason.for', { seconds: Math.round(o.forMs! / 1000) }))) : null;
 
   return { engine: eng, socket, finished, stop };
