@@ -182,7 +182,14 @@ export async function playThroughDaemon(
     throw new LoaxaError('cli.usage.invalidArgument', { name: '--priority' }, EXIT.USAGE);
   }
   const { t } = await import('../i18n/index.js');
-  const r = await request<{ preempted: string[]; queued: boolean }>(path, { cmd: 'play', bulletin, priority, zones: opts.zones, user: opts.user });
+  let r: { preempted: string[]; queued: boolean };
+  try {
+    r = await request<{ preempted: string[]; queued: boolean }>(path, { cmd: 'play', bulletin, priority, zones: opts.zones, user: opts.user });
+  } catch (e) {
+    // A socket file left by a crashed daemon: nobody listens, so play alone.
+    if (e instanceof LoaxaError && e.key === 'engine.socket.unreachable') return false;
+    throw e;
+  }
   print(t('engine.play.viaDaemon', { bulletin, priority }));
   if (r.preempted.length) print(t('engine.play.preempted', { list: r.preempted.join(', ') }));
   if (r.queued) print(t('engine.play.queuedNote'));
