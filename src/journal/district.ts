@@ -138,14 +138,16 @@ export class DistrictStore {
       if (opts.create) mkdirSync(dirname(this.path), { recursive: true });
       this.db = new Database(this.path, { fileMustExist: !opts.create });
       this.db.pragma('busy_timeout = 10000');
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-      // An import run is one transaction over many bundles: room for its pages (64 MiB) saves spilling.
-      this.db.pragma('cache_size = -65536');
     } catch (e) {
       throw new LoaxaError('audit.store.notStore', { file: this.path }, EXIT.INVALID);
     }
-    this.migrate();
+    // Refuse someone else's file before changing anything in it (even its journal mode).
+    const version = this.checkOwnFile();
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    // An import run is one transaction over many bundles: room for its pages (64 MiB) saves spilling.
+    this.db.pragma('cache_size = -65536');
+    this.migrate(version);
     this.insertEvent = this.db.prepare(
       'INSERT INTO events (station, seq, at_ms, local, type, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -154,7 +156,7 @@ export class DistrictStore {
     );
   }
 
-  private migrate(): void {
+  private checkOwnFile(): number {
     let version: number;
     try {
       version = this.db.pragma('user_version', { simple: true }) as number;
@@ -166,6 +168,10 @@ export class DistrictStore {
       this.db.close();
       throw new LoaxaError('audit.store.notStore', { file: this.path }, EXIT.INVALID);
     }
+    return version;
+  }
+
+  private migrate(version: number): void {
     if (version > DISTRICT_MIGRATIONS.length) {
       this.db.close();
       throw new LoaxaError('journal.db.tooNew', { version, supported: DISTRICT_MIGRATIONS.length }, EXIT.INVALID);

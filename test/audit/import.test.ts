@@ -213,4 +213,18 @@ describe('audit import: the district store', () => {
     const one = JSON.parse((await runLoaxa(['audit', 'report', '--store', many, '--station', 'an-thanh-2', '--from', '2026-11-09', '--to', '2026-11-15', '--json'])).stdout);
     expect(one.stations.map((s: { station: { id: string } }) => s.station.id)).toEqual(['an-thanh-2']);
   });
+  it('refuses a file that is not a district store, and a store that does not exist', async () => {
+    const text = join(tmp.dir, 'ghi-chu.db');
+    writeFileSync(text, 'không phải cơ sở dữ liệu\n');
+    for (const args of [['audit', 'stations', '--store', text], ['audit', 'import', week, '--store', text], ['audit', 'import', week, '--store', sc.db]]) {
+      const r = await runLoaxa(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(/not a loaxa district store/);
+    }
+    expect(readFileSync(text, 'utf8')).toBe('không phải cơ sở dữ liệu\n');
+    const missing = await runLoaxa(['audit', 'report', '--store', join(tmp.dir, 'khong-co.db'), '--from', '2026-11-09', '--to', '2026-11-15']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no district store here');
+    expect(existsSync(join(tmp.dir, 'khong-co.db'))).toBe(false);
+  });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { runLoaxa, tempDir } from '../helpers/cli.js';
 import { buildScenario, STATION, TRUTH, APPROVER, type Scenario } from './scenario.js';
@@ -178,5 +179,18 @@ describe('audit report on a week with known truth', () => {
     const format = await runLoaxa(['audit', 'report', '--db', sc.db, ...range, '--format', 'pdf']);
     expect(format.code).toBe(2);
     for (const r of [reversed, station, format]) expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+  it('refuses to report from a journal whose chain was altered', async () => {
+    const copy = join(tmp.dir, 'altered.db');
+    copyFileSync(sc.db, copy);
+    const db = new Database(copy);
+    db.exec('DROP TRIGGER events_no_update');
+    const row = db.prepare("SELECT seq, payload FROM events WHERE type = 'slot.result' AND payload LIKE ?").get(`%${TRUTH.missedSlot}%`) as { seq: number; payload: string };
+    db.prepare('UPDATE events SET payload = ? WHERE seq = ?').run(row.payload.replace('"status":"missed"', '"status":"aired"'), row.seq);
+    db.close();
+    const r = await runLoaxa(['audit', 'report', '--db', copy, '--from', '2026-11-09', '--to', '2026-11-15']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`altered.db: FAILED: Journal NOT intact: first bad row is seq ${row.seq}`);
+    expect(r.stdout).toBe('');
   });
 });
