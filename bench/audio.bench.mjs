@@ -135,7 +135,7 @@ async function runLoaxa(root, dir, feedUrl, voice, fallback) {
     const h = a.startBroadcast({
       source: { id: 'tinh', url: ${JSON.stringify(feedUrl)}, fallback: ${JSON.stringify(fallback)} },
       bulletins: [{ id: 'voice', file: ${JSON.stringify(voice)}, language: 'vi', approvedBy: 'bench', mode: 'duck', offsetMs: 5000 }],
-      durationMs: ${SECONDS * 1000}, startAtMs: Date.now() + 1500, sinks: { recordFile: ${JSON.stringify(out)} },
+      durationMs: ${SECONDS * 1000}, sinks: { recordFile: ${JSON.stringify(out)} },
     });
     await h.preroll();
     await h.start();
@@ -222,7 +222,7 @@ async function latencyLoaxa(root, dir, feedUrl, mode) {
     return t - startAtMs;
   }
   const t0 = Date.now();
-  const h = a.startBroadcast({ source: { id: 'f', url: feedUrl }, bulletins: [], durationMs: 3000, startAtMs: t0, sinks: { recordFile: rec } });
+  const h = a.startBroadcast({ source: { id: 'f', url: feedUrl }, bulletins: [], durationMs: 3000, sinks: { recordFile: rec } });
   const seen = firstAudio(part);
   await h.start();
   const t = await seen;
@@ -283,7 +283,7 @@ export default async function ({ root }) {
       '| case | time |',
       '|---|---:|',
       `| loaxa, feed pre-rolled (start at the planned second) | ${fmt(pre)} |`,
-      `| loaxa, cold (start() connects the feed, probesize 4 KB, analyzeduration 0) | ${fmt(cold)} |`,
+      `| loaxa, cold (start() connects the feed — probesize 4 KB, analyzeduration 0 — and fills 1 s of buffer) | ${fmt(cold)} |`,
       `| plain \`ffmpeg -i URL out.wav\` with default probing, for comparison | ${fmt(plain)} |`,
     ];
     return lines.join('\n');

@@ -26,6 +26,8 @@ const LEVELLER_LEAD_MS = 600;
 const MIXER_STALL_MS = 5000;
 /** Sound must be back for this long before dead air is declared over. */
 const SOUND_RETURN_MS = 300;
+/** From this lateness on, a start joins the slot at its wall-clock position. */
+const REJOIN_AFTER_MS = 1000;
 
 interface Part {
   path: string;
@@ -55,12 +57,15 @@ class Broadcast implements BroadcastHandle {
   private mixerDiedAt: number | null = null;
   private mixerFailures = 0;
   private parts: Part[] = [];
-  private placed: Array<PlacedBulletin & { sha256: string; language: string; approvedBy: string; played: boolean }> = [];
+  private placed: Array<PlacedBulletin & { sha256: string; language: string; approvedBy: string; played: boolean; skipped?: boolean }> = [];
 
   private ticker: NodeJS.Timeout | null = null;
   private t0 = 0;
   private written = 0;
   private readonly totalBytes: number;
+  /** Where this airing ends / began on the slot timeline when it started late. */
+  private endBytes: number | null = null;
+  private startBytes = 0;
   private startedAtMs = 0;
   private lateMs = 0;
 
@@ -190,6 +195,13 @@ class Broadcast implements BroadcastHandle {
     // Give the feed time to connect so the first second on air is the feed, not a gap.
     const deadline = this.now() + Math.max(this.plan.feedLostMs ?? 3000, 5000);
     while (this.feed && !this.feed.gotData && this.now() < deadline && this.mixer) await sleep(10);
+    // …and fill its jitter buffer plus the leveller's look-ahead, so air starts without a gap.
+    const feed = this.feed;
+    if (feed?.gotData) {
+      const wantMs = feed.targetBytes / BYTES_PER_MS + (this.levelFeed ? LEVELLER_LEAD_MS : 0);
+      const fillDeadline = this.now() + wantMs + 1000;
+      while (feed.bufferedMs < wantMs && this.now() < fillDeadline && feed.running) await sleep(10);
+    }
     if (this.fallback) {
       const fbDeadline = this.now() + 3000;
       while (!this.fallback.gotData && this.now() < fbDeadline) await sleep(10);
@@ -223,7 +235,7 @@ class Broadcast implements BroadcastHandle {
       fadeMs: this.plan.fadeMs,
       duckDb: this.plan.duckDb,
       levelProgram: this.levelFeed,
-      sinks: sinks.map((s) => (s.kind === 'file' && s.path === '/dev/null' ? s : s)),
+      sinks,
     });
     const mixer = spawnFfmpeg(args, { stdin: true });
     this.mixer = mixer;
@@ -267,21 +279,45 @@ class Broadcast implements BroadcastHandle {
 
   private async doStart(): Promise<void> {
     await this.preroll();
-    const wait = this.plan.startAtMs - this.now();
-    if (wait > 0) await sleep(wait);
+    const planned = this.plan.startAtMs;
+    if (planned !== undefined && planned > this.now()) await sleep(planned - this.now());
     this.startedAtMs = this.now();
-    this.lateMs = Math.max(0, this.startedAtMs - this.plan.startAtMs);
+    this.lateMs = planned === undefined ? 0 : Math.max(0, this.startedAtMs - planned);
     this.phase = 'on-air';
     // The feed leveller looks ahead (dynaudnorm, ~0.6 s): hand the mixer that much of the
     // pre-rolled feed at once so the first sound still leaves on the planned second.
-    const leadMs = this.levelFeed ? LEVELLER_LEAD_MS : 0;
+    // Only as much as is buffered beyond the jitter reserve (a cold or late start has less).
+    const leadMs = this.levelFeed && this.feed ? Math.min(LEVELLER_LEAD_MS, Math.max(0, this.feed.bufferedMs - this.feed.targetBytes / BYTES_PER_MS)) : 0;
     this.feed?.trimToTarget(leadMs);
     this.feedWaitSince = this.startedAtMs;
     if (this.feed?.gotData) this.markFeedConnected();
     this.onAir = this.feed ? 'feed' : 'silence';
-    this.t0 = performance.now() - leadMs;
+    // Late (a slow pre-roll, a daemon restarted mid-slot): keep to the wall clock — end at the
+    // planned end, and from a second late on join the slot at its position so bulletins air
+    // at their planned times. Just a little late: end on time, bulletins that little later.
+    const lateBytes = Math.min(this.totalBytes, Math.round((this.lateMs * BYTES_PER_MS) / BYTES_PER_FRAME) * BYTES_PER_FRAME);
+    if (this.lateMs >= REJOIN_AFTER_MS) {
+      // Bulletins wholly in the missed part did not air (the engine reports the shortfall).
+      for (const b of this.placed) if (b.startMs + b.durationMs <= lateBytes / BYTES_PER_MS) b.skipped = true;
+      this.replaceMixer(lateBytes / BYTES_PER_MS);
+      this.written = lateBytes;
+      this.startBytes = lateBytes;
+    } else {
+      this.endBytes = this.totalBytes - lateBytes;
+    }
+    this.t0 = performance.now() - leadMs - this.written / BYTES_PER_MS;
     this.tick();
     this.ticker = setInterval(() => this.tick(), TICK_MS);
+  }
+
+  /** Swap the pre-rolled mixer for one that starts at `positionMs` of the slot. */
+  private replaceMixer(positionMs: number): void {
+    const old = this.mixer;
+    this.mixer = null; // its exit is then not a failure to recover from
+    old?.child.kill('SIGKILL');
+    const part = this.parts.pop();
+    if (part) rmSync(part.path, { force: true });
+    this.spawnMixer(positionMs);
   }
 
   private markFeedConnected(): void {
@@ -293,7 +329,7 @@ class Broadcast implements BroadcastHandle {
   private tick(): void {
     if (this.phase !== 'on-air' || this.finishing) return;
     const due = Math.round(((performance.now() - this.t0) * BYTES_PER_MS) / BYTES_PER_FRAME) * BYTES_PER_FRAME;
-    const end = Math.min(this.totalBytes, this.stopAtBytes ?? Infinity);
+    const end = Math.min(this.endBytes ?? this.totalBytes, this.stopAtBytes ?? Infinity);
     let owed = Math.min(due, end) - this.written;
     if (owed <= 0) {
       if (this.written >= end) void this.finish();
@@ -410,8 +446,9 @@ class Broadcast implements BroadcastHandle {
 
   private markBulletinsPlayed(): void {
     const pos = this.positionMs;
+    const from = this.startBytes / BYTES_PER_MS;
     for (const b of this.placed) {
-      if (!b.played && pos >= b.startMs + b.durationMs) this.bulletinPlayed(b, b.durationMs);
+      if (!b.played && !b.skipped && pos >= b.startMs + b.durationMs) this.bulletinPlayed(b, b.startMs + b.durationMs - Math.max(b.startMs, from));
     }
   }
 
@@ -423,7 +460,7 @@ class Broadcast implements BroadcastHandle {
       mode: b.mode,
       sha256: b.sha256,
       approvedBy: b.approvedBy,
-      at: localIso(this.startedAtMs + b.startMs, this.plan.timezone),
+      at: localIso((this.plan.startAtMs ?? this.startedAtMs) + b.startMs, this.plan.timezone),
       seconds: round1(ms / 1000),
     });
   }
@@ -438,7 +475,7 @@ class Broadcast implements BroadcastHandle {
     const fade = Math.max(0, opts.fadeMs ?? 500);
     this.stoppedEarly = true;
     this.stopFadeFrom = this.written;
-    this.stopAtBytes = Math.min(this.totalBytes, this.written + Math.round((fade * BYTES_PER_MS) / BYTES_PER_FRAME) * BYTES_PER_FRAME);
+    this.stopAtBytes = Math.min(this.endBytes ?? this.totalBytes, this.written + Math.round((fade * BYTES_PER_MS) / BYTES_PER_FRAME) * BYTES_PER_FRAME);
     return this.done;
   }
 
@@ -452,7 +489,8 @@ class Broadcast implements BroadcastHandle {
       if (this.deadAir) this.endDeadAir(pos);
       if (this.onAir === 'fallback') this.switchTo('silence');
       for (const b of this.placed) {
-        if (!b.played && pos > b.startMs) this.bulletinPlayed(b, Math.min(b.durationMs, pos - b.startMs));
+        const from = Math.max(b.startMs, this.startBytes / BYTES_PER_MS);
+        if (!b.played && !b.skipped && pos > from) this.bulletinPlayed(b, Math.min(b.startMs + b.durationMs, pos) - from);
       }
       const m = this.mixer;
       this.mixerRecovered?.(); // a restart shortly before the end still counts
@@ -471,7 +509,7 @@ class Broadcast implements BroadcastHandle {
         slotId: this.plan.slotId,
         startedAtMs: this.startedAtMs,
         lateMs: this.lateMs,
-        secondsAired: round1(pos / 1000),
+        secondsAired: round1((this.written - this.startBytes) / BYTES_PER_MS / 1000),
         secondsFeed: round1(this.msFeed / 1000),
         secondsFallback: round1(this.msFallback / 1000),
         secondsDeadAir: round1(this.msDeadAir / 1000),
@@ -498,12 +536,12 @@ class Broadcast implements BroadcastHandle {
       return undefined;
     }
     if (parts.length === 0) return undefined;
-    if (parts.length === 1 && parts[0]!.startMs === 0) {
+    if (parts.length === 1) {
       renameSync(parts[0]!.path, rec);
     } else {
       const cmd = command();
       const labels: string[] = [];
-      let cursor = 0;
+      let cursor = parts[0]!.startMs; // the file begins when the audio began
       let i = 0;
       for (const p of parts) {
         // A killed mixer loses what was inside it (the leveller's look-ahead, pipes): measure

@@ -85,7 +85,6 @@ export async function playNow(schedule: Schedule, what: string, opts: PlayOption
       const handle = startBroadcast({
         bulletins: [{ ...bulletin, sha256: n.sha256 }],
         durationMs: n.durationMs + 300,
-        startAtMs: now(),
         sinks: { device: schedule.output.device, recordFile, icecast: schedule.output.icecast },
         timezone: schedule.station.timezone,
         now,

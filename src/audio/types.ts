@@ -40,8 +40,12 @@ export interface BroadcastPlan {
   source?: BroadcastSource;
   bulletins: BroadcastBulletin[];
   durationMs: number;
-  /** Epoch ms when audio must start (start() waits for it; late starts join immediately). */
-  startAtMs: number;
+  /**
+   * Epoch ms when audio must start. start() waits for it; a late start keeps to the wall clock
+   * (ends at startAtMs + durationMs; from 1 s late on, joins the slot at its position).
+   * Absent: start as soon as ready and air the full duration (`play` now).
+   */
+  startAtMs?: number;
   sinks: BroadcastSinks;
   deadAir?: { thresholdDb: number; afterMs: number };
   loudness?: { targetLufs: number; levelFeed?: boolean };

@@ -140,4 +140,40 @@ describe('broadcast supervisor (real feed, real ffmpeg)', () => {
     await expect(h.done).rejects.toMatchObject({ key: 'audio.media.missing' });
     expect(h.state().phase).toBe('ended');
   });
+
+  it('joins a slot started late at its wall-clock position: missed bulletins are not claimed, later ones air on time', async () => {
+    const feed = await startTestFeed({ frequency: 440 });
+    const file = join(tmp.dir, 'late.wav');
+    const startAtMs = Date.now() - 2500; // e.g. the daemon came back mid-slot
+    const h = startBroadcast({
+      source: { id: 'tinh', url: feed.url },
+      bulletins: [
+        { id: 'missed', file: BULLETIN, language: 'vi', approvedBy: 'x', mode: 'insert', offsetMs: 0 },
+        { id: 'on-time', file: BULLETIN, language: 'vi', approvedBy: 'x', mode: 'insert', offsetMs: 5000 },
+      ],
+      durationMs: 8000,
+      startAtMs,
+      sinks: { recordFile: file },
+      cacheDir: tmp.dir,
+    });
+    const played: string[] = [];
+    h.onEvent((e) => {
+      if (e.type === 'insert.played') played.push(e.payload.bulletin);
+    });
+    await h.start();
+    const r = await h.done;
+    await feed.close();
+    const late = r.lateMs / 1000;
+    expect(late).toBeGreaterThan(2.4);
+    expect(late).toBeLessThan(4.5); // the bulletin at 5 s is still ahead
+    expect(played).toEqual(['on-time']);
+    expect(r.bulletinsPlayed).toEqual(['on-time']);
+    expect(r.secondsAired).toBeCloseTo(8 - late, 0);
+    expect(await durationS(file)).toBeCloseTo(8 - late, 0);
+    // In the file, the bulletin sits where the slot put it: 5 s after the planned start.
+    const at = 5 - late;
+    expect(await levelDb(file, at + 0.3, 1.2, 1320)).toBeGreaterThan(-30);
+    expect(await levelDb(file, at + 0.3, 1.2, 440)).toBeLessThan(-50);
+    expect(await levelDb(file, 0, Math.max(0.3, at - 0.4), 440)).toBeGreaterThan(-35); // the feed, without a gap, before it
+  });
 });

@@ -11,10 +11,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Air `plan` now, recording into `file`; `during(handle)` lets the test act while it airs. */
 export async function air(
-  plan: Omit<BroadcastPlan, 'startAtMs' | 'sinks'> & { file: string; sinks?: BroadcastSinks },
+  plan: Omit<BroadcastPlan, 'sinks'> & { file: string; sinks?: BroadcastSinks },
   during?: (h: BroadcastHandle) => Promise<void>,
 ): Promise<Run> {
-  const h = startBroadcast({ ...plan, startAtMs: Date.now(), sinks: { ...plan.sinks, recordFile: plan.file } });
+  // No startAtMs: air as soon as the pre-roll is done, for the full duration.
+  const h = startBroadcast({ ...plan, sinks: { ...plan.sinks, recordFile: plan.file } });
   const events: Run['events'] = [];
   h.onEvent((e) => events.push({ ...e, positionMs: h.state().positionMs }));
   await h.preroll();
