@@ -16,10 +16,12 @@ const files = readdirSync(here)
   .sort();
 
 const target = join(root, 'BENCHMARKS.md');
-let doc = existsSync(target)
-  ? readFileSync(target, 'utf8')
-  : '# Benchmarks\n\nFigures written by `npm run bench` (all) or `npm run bench -- NAME` (one section). ' +
+const HEADER =
+  '# Benchmarks\n\nFigures written by `npm run bench` (all) or `npm run bench -- NAME` (one section). ' +
     'Each section names the machine and the command that produced it.\n';
+// Read the file again just before writing each section: a long benchmark must not
+// overwrite sections that another run wrote in the meantime.
+const readDoc = () => (existsSync(target) ? readFileSync(target, 'utf8') : HEADER);
 
 for (const f of files) {
   const name = f.replace('.bench.mjs', '');
@@ -31,6 +33,7 @@ for (const f of files) {
   const section =
     `<!-- bench:${name} -->\n## ${mod.title ?? name}\n\n` +
     `Command: \`npm run bench -- ${name}\` · run ${started} · ${machine}\n\n${body.trim()}\n<!-- /bench:${name} -->`;
+  let doc = readDoc();
   const re = new RegExp(`<!-- bench:${name} -->[\\s\\S]*?<!-- /bench:${name} -->`);
   doc = re.test(doc) ? doc.replace(re, section) : doc.trimEnd() + '\n\n' + section + '\n';
   writeFileSync(target, doc);
