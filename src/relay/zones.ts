@@ -8,7 +8,7 @@ import type { RelayBoard, Schedule } from '../schedule/types.js';
 import { findDriverFamily, driverFamilies } from './drivers/registry.js';
 import type { BoardDriver, ChannelStates, DriverFamily } from './drivers/types.js';
 import { registerExitGuard, type ExitGuard } from './exit.js';
-import { localIso } from './time.js';
+import { localIsoMs as localIso } from '../schedule/index.js';
 import { SerialTransport } from './transport.js';
 
 export type Confirmation = 'on' | 'off' | 'unconfirmed' | 'mismatch' | null;

@@ -26,6 +26,7 @@ export {
   parseTimeOfDay,
   formatTimeOfDay,
   localIso,
+  localIsoMs,
   localDate,
   localSecondsOfDay,
   zonedTimeToEpoch,

@@ -186,6 +186,12 @@ export function localIso(epochMs: number, timezone: string): string {
   return new Date(epochMs + off).toISOString().slice(0, 19) + formatOffset(off);
 }
 
+/** Station-local ISO 8601 with milliseconds, e.g. 2026-12-01T05:30:00.250+07:00 (journal rows, relay timings). */
+export function localIsoMs(epochMs: number, timezone: string): string {
+  const off = offsetMs(epochMs, timezone);
+  return new Date(epochMs + off).toISOString().slice(0, 23) + formatOffset(off);
+}
+
 /** Station-local date YYYY-MM-DD of an instant. */
 export function localDate(epochMs: number, timezone: string): string {
   return new Date(epochMs + offsetMs(epochMs, timezone)).toISOString().slice(0, 10);
