@@ -90,7 +90,9 @@ export class Decoder extends EventEmitter {
     this.chunks.push(d);
     this.bytes += d.length;
     if (this.opts.live) {
-      if (this.bytes > this.maxBytes) this.drop(this.bytes - this.targetBytes);
+      // Trim in steps of a quarter of the buffer so a pre-roll always holds more than the
+      // jitter reserve plus the leveller's look-ahead.
+      if (this.bytes > this.maxBytes) this.drop(this.bytes - Math.round((this.maxBytes * 3) / 4));
     } else if (this.bytes > this.maxBytes) {
       this.proc?.child.stdout.pause();
     }
