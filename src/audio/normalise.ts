@@ -3,7 +3,7 @@
  * −1.5 dBTP) with ffmpeg's two-pass loudnorm, so a quiet phone recording and a loud studio
  * file air at the same level. Results are cached by source hash and target.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT, LoaxaError } from '../i18n/index.js';
@@ -103,7 +103,7 @@ export async function normaliseBulletin(
   if (!Number.isFinite(inputLufs) || inputLufs < -70) throw new LoaxaError('audio.media.silent', { file }, EXIT.INVALID);
 
   const measured = `measured_I=${stats.input_i}:measured_TP=${stats.input_tp}:measured_LRA=${stats.input_lra}:measured_thresh=${stats.input_thresh}:offset=${stats.target_offset}`;
-  const tmp = out + '.tmp.wav';
+  const tmp = `${out}.${process.pid}.${Date.now()}.tmp.wav`; // two processes may normalise the same file at once
   const pass2 = command()
     .input(file)
     .noVideo()
@@ -116,7 +116,10 @@ export async function normaliseBulletin(
     .output(tmp);
   const r2 = await runTool('ffmpeg', ['-y', ...argsOf(pass2, 'info')], 300_000); // loudnorm prints its JSON at info level
   const after = parseLoudnormJson(r2.stderr);
-  if (r2.code !== 0) throw new LoaxaError('audio.media.notAudio', { file, detail: lastErrorLine(r2.stderr) }, EXIT.INVALID);
+  if (r2.code !== 0) {
+    rmSync(tmp, { force: true });
+    throw new LoaxaError('audio.media.notAudio', { file, detail: lastErrorLine(r2.stderr) }, EXIT.INVALID);
+  }
   renameSync(tmp, out);
   const result: NormalisedBulletin = {
     source: file,
@@ -127,6 +130,9 @@ export async function normaliseBulletin(
     outputLufs: after ? Number(after.output_i) : targetLufs,
     targetLufs,
   };
-  if (!opts.out) writeFileSync(sidecar, JSON.stringify(result));
+  if (!opts.out) {
+    writeFileSync(`${sidecar}.${process.pid}`, JSON.stringify(result));
+    renameSync(`${sidecar}.${process.pid}`, sidecar);
+  }
   return result;
 }
