@@ -83,13 +83,18 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const flag = langFromArgv(argv.slice(2));
-  if (flag && !/^(vi|en)/i.test(flag)) {
+  const args = argv.slice(2);
+  const flag = langFromArgv(args);
+  const messageLang = flag && /^(vi|en)/i.test(flag) ? flag : undefined;
+  // `bulletin tts … --lang km` names the speech language, which may be any voice's code;
+  // there an unknown message language just leaves messages to LANG.
+  const speechCommand = args.includes('bulletin') && args.includes('tts');
+  if (flag && !messageLang && !speechCommand) {
     err(t('cli.lang.invalid', { lang: flag }));
     process.exitCode = EXIT.USAGE;
     return;
   }
-  setLang(detectLang(flag, process.env));
+  setLang(detectLang(messageLang, process.env));
   configureColour();
   const program = buildProgram();
   try {

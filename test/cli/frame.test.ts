@@ -39,4 +39,11 @@ describe('loaxa command frame', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unknown language "fr"');
   });
+
+  it('lets `bulletin tts --lang` name a speech language that is not a message language', async () => {
+    const r = await runLoaxa(['bulletin', 'tts', 'schedules/soc-trang-an-thanh-ba.yaml', 'ស្វាគមន៍', '--lang', 'km', '-o', '/tmp/loaxa-km.wav']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no text-to-speech voice for language "km"');
+    expect(r.stderr).not.toContain('unknown language');
+  });
 });
