@@ -60,7 +60,7 @@ export function systemdUnit(o: UnitOptions): string {
   return [
     '[Unit]',
     `Description=loaxa broadcast daemon — ${o.stationName} (${o.station})`,
-    'Documentation=https://github.com/loaxa/loaxa',
+    `Documentation=file://${o.binPath.replace(/bin\/loaxa$/, 'README.md')}`,
     'After=network-online.target sound.target time-sync.target',
     'Wants=network-online.target',
     '',
