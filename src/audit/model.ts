@@ -2,7 +2,7 @@
  * The report model: a station's journal events → per day and per slot figures an inspector
  * reads. Pure: no I/O, no language; the renderers turn it into text, CSV, HTML or JSON.
  */
-import type { EventPayloads, JournalEvent, SlotStatus } from '../journal/events.js';
+import type { EventPayloads, JournalEvent, SlotStatus, ReportRow } from '../journal/index.js';
 import type { Priority } from '../schedule/types.js';
 import { datesBetween, secondsOfDay, isoWeek, weekStart, addDays } from './dates.js';
 
@@ -213,13 +213,15 @@ export const CLOCK_OFFSET_LIMIT_MS = 1000;
  */
 export function buildStationReport(
   station: StationInfo,
-  events: Iterable<JournalEvent>,
+  events: Iterable<ReportRow>,
   from: string,
   to: string,
   /** Events per local day (seals excluded) when `events` holds only REPORT_EVENT_TYPES. */
   dayCounts?: Map<string, number>,
 ): StationReport {
-  const sorted = [...events].sort((a, b) => a.seq - b.seq);
+  // Rows from the store and the journal come in seq order already; sort only when they do not.
+  const sorted = [...events];
+  if (!sorted.every((e, i) => i === 0 || sorted[i - 1]!.seq < e.seq)) sorted.sort((a, b) => a.seq - b.seq);
   const days = new Map<string, DayReport>(datesBetween(from, to).map((d) => [d, emptyDay(d)]));
   const inRange = (d: string) => d >= from && d <= to;
 

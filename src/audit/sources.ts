@@ -68,7 +68,7 @@ export function reportsFromStore(
       fingerprints: store.keys(s.id).map((k) => k.fingerprint),
     };
     const counts = new Map(store.days(s.id).filter((d) => d.day >= from && d.day <= to).map((d) => [d.day, d.events]));
-    return buildStationReport(info, store.iterateEvents(s.id, addDays(from, -1), addDays(to, 2), [...REPORT_EVENT_TYPES]), from, to, counts);
+    return buildStationReport(info, store.reportRows(s.id, addDays(from, -1), addDays(to, 2), REPORT_EVENT_TYPES), from, to, counts);
   });
 }
 

@@ -120,7 +120,7 @@ export function registerAudit(program: Command): void {
           store.close();
           // Nothing accepted into a store this run created: leave no file behind.
           if (!existed && !outcomes.some((o) => o.status === 'imported')) {
-            for (const f of [opts.store, `${opts.store}-wal`, `${opts.store}-shm`]) rmSync(f, { force: true });
+            for (const f of [opts.store, `${opts.store}-wal`, `${opts.store}-shm`, `${opts.store}-journal`]) rmSync(f, { force: true });
           }
         }
         if (!opts.json) for (const o of outcomes) for (const l of outcomeLines(o)) (o.status === 'refused' ? err : out)(l);

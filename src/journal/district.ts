@@ -10,6 +10,12 @@ import { dirname, resolve } from 'node:path';
 import { EXIT, LoaxaError } from '../i18n/index.js';
 import type { EventType, JournalEvent } from './events.js';
 
+/** What a report reads of a row: no hashes (checked on import), no station (asked for). */
+export type ReportRow = Pick<JournalEvent, 'seq' | 'atMs' | 'local' | 'type' | 'payload'>;
+
+/** Rows per multi-row INSERT: fewer calls into SQLite for the same rows. */
+const INSERT_BATCH = 32;
+
 type DB = Database.Database;
 
 /** Versioned migrations of the district store (entry i: user_version i → i+1). Append only. */
@@ -129,7 +135,10 @@ export class DistrictStore {
   readonly path: string;
   private readonly db: DB;
   private readonly insertEvent: Database.Statement;
+  private readonly insertEventBatch: Database.Statement;
   private readonly bumpDay: Database.Statement;
+  /** An import run in progress in rollback-journal mode (see begin()). */
+  private bulk = false;
 
   constructor(path: string, opts: { create: boolean }) {
     this.path = resolve(path);
@@ -143,14 +152,21 @@ export class DistrictStore {
     }
     // Refuse someone else's file before changing anything in it (even its journal mode).
     const version = this.checkOwnFile();
+    // A new store gets 16 KiB pages: events rows (hashes + JSON payload, ~0.5–1 KB) sit in a
+    // WITHOUT ROWID b-tree, which wants several rows per page; an existing store keeps its size.
+    if (version === 0) this.db.pragma('page_size = 16384');
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    // NORMAL, not FULL (as the station journal is): the district store is a derived copy of
+    // bundles the inspector still holds. In WAL mode NORMAL cannot corrupt the file or tear a
+    // transaction; a power cut can at worst lose the last import runs, which are re-run from
+    // the same bundles. The station journal is the original record and stays FULL.
+    this.db.pragma('synchronous = NORMAL');
     // An import run is one transaction over many bundles: room for its pages (64 MiB) saves spilling.
     this.db.pragma('cache_size = -65536');
     this.migrate(version);
-    this.insertEvent = this.db.prepare(
-      'INSERT INTO events (station, seq, at_ms, local, type, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    const values = (n: number) => Array(n).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+    this.insertEvent = this.db.prepare(`INSERT INTO events (station, seq, at_ms, local, type, payload, prev_hash, hash) VALUES ${values(1)}`);
+    this.insertEventBatch = this.db.prepare(`INSERT INTO events (station, seq, at_ms, local, type, payload, prev_hash, hash) VALUES ${values(INSERT_BATCH)}`);
     this.bumpDay = this.db.prepare(
       'INSERT INTO station_days (station, day, events) VALUES (?, ?, ?) ON CONFLICT (station, day) DO UPDATE SET events = events + excluded.events',
     );
@@ -189,15 +205,36 @@ export class DistrictStore {
    * commit() lands them all; rollback() leaves the store exactly as it was.
    */
   begin(): void {
+    // A run writes many new pages once. In rollback-journal mode they go straight into the file
+    // (the journal keeps the few pages that existed before, so a rollback still restores them),
+    // instead of into the WAL and again at the checkpoint — which for a district-year is a
+    // gigabyte copied after the commit. Only possible while no one else has the store open:
+    // otherwise the run stays in WAL mode. Either way it is one atomic transaction.
+    try {
+      this.bulk = this.db.pragma('journal_mode = DELETE', { simple: true }) === 'delete';
+    } catch {
+      this.bulk = false;
+    }
+    // Rollback-journal mode is only crash-safe with FULL syncs (a handful at the commit).
+    if (this.bulk) this.db.pragma('synchronous = FULL');
     this.db.exec('BEGIN IMMEDIATE');
   }
 
   commit(): void {
     this.db.exec('COMMIT');
+    this.endBulk();
   }
 
   rollback(): void {
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.endBulk();
+  }
+
+  private endBulk(): void {
+    if (!this.bulk) return;
+    this.bulk = false;
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
   }
 
   /** Run `fn` in one IMMEDIATE transaction (a savepoint inside begin()): all of it lands, or (on throw) none of it. */
@@ -258,15 +295,31 @@ export class DistrictStore {
   insertRows(station: string, rows: RowColumns, keep?: ArrayLike<boolean>): number {
     let n = 0;
     const perDay = new Map<string, number>();
+    // Rows go in INSERT_BATCH at a time (one statement, one call), the rest one by one.
+    const batch: unknown[] = new Array(INSERT_BATCH * 8);
+    let inBatch = 0;
     for (let i = 0; i < rows.seq.length; i++) {
       if (keep && !keep[i]) continue;
-      this.insertEvent.run(station, rows.seq[i], rows.atMs[i], rows.local[i], rows.type[i], rows.payload[i], rows.prevHash[i], rows.hash[i]);
+      const o = inBatch * 8;
+      batch[o] = station;
+      batch[o + 1] = rows.seq[i];
+      batch[o + 2] = rows.atMs[i];
+      batch[o + 3] = rows.local[i];
+      batch[o + 4] = rows.type[i];
+      batch[o + 5] = rows.payload[i];
+      batch[o + 6] = rows.prevHash[i];
+      batch[o + 7] = rows.hash[i];
+      if (++inBatch === INSERT_BATCH) {
+        this.insertEventBatch.run(batch);
+        inBatch = 0;
+      }
       if (rows.type[i] !== 'seal') {
         const day = rows.local[i]!.slice(0, 10);
         perDay.set(day, (perDay.get(day) ?? 0) + 1);
       }
       n++;
     }
+    for (let k = 0; k < inBatch; k++) this.insertEvent.run(batch.slice(k * 8, k * 8 + 8));
     for (const [day, count] of perDay) this.bumpDay.run(station, day, count);
     return n;
   }
@@ -335,6 +388,26 @@ export class DistrictStore {
       for (const [seq, st, atMs, local, type, payload, prevHash, hash] of rows) {
         yield { seq, station: st, atMs, local, type: type as EventType, payload: JSON.parse(payload) as JournalEvent['payload'], prevHash, hash };
       }
+    }
+  }
+
+  /**
+   * What a report reads of a station's rows whose local date is within [fromDay, toDay], by
+   * seq: only the columns it uses (hashes were checked on import), payloads parsed once.
+   */
+  *reportRows(station: string, fromDay: string, toDay: string, types?: readonly EventType[]): IterableIterator<ReportRow> {
+    const range = this.db
+      .prepare('SELECT min(seq) AS lo, max(seq) AS hi FROM events WHERE station = ? AND local >= ? AND local < ?')
+      .get(station, fromDay, toDay + '~') as { lo: number | null; hi: number | null };
+    if (range.lo === null || range.hi === null) return;
+    const typeSql = types && types.length ? ` AND type IN (${types.map(() => '?').join(',')})` : '';
+    const stmt = this.db
+      .prepare(`SELECT seq, at_ms, local, type, payload FROM events WHERE station = ? AND seq BETWEEN ? AND ?${typeSql} AND local >= ? AND local < ? ORDER BY seq`)
+      .raw(true);
+    const PAGE = 5000;
+    for (let lo = range.lo; lo <= range.hi; lo += PAGE) {
+      const rows = stmt.all(station, lo, Math.min(range.hi, lo + PAGE - 1), ...(types ?? []), fromDay, toDay + '~') as Array<[number, number, string, string, string]>;
+      for (const r of rows) yield { seq: r[0], atMs: r[1], local: r[2], type: r[3] as EventType, payload: JSON.parse(r[4]) as JournalEvent['payload'] };
     }
   }
 
