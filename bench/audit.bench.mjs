@@ -5,7 +5,7 @@
 // day the journal issue sizes a commune-year at (~60,000 events).
 // The journals and bundles are generated once (in worker threads) and cached under
 // bench/out/ (git-ignored); delete that folder to regenerate them.
-import { mkdtempSync, rmSync, statSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, existsSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -165,7 +165,9 @@ async function fixtures(root, density) {
   const bundles = Array.from({ length: STATIONS }, (_, i) => join(dir, `${stationId(i + 1)}-2025.jsonl.gz`));
   const done = join(dir, 'done.json');
   if (existsSync(done)) return { dir, bundles, generated: null, ...JSON.parse(readFileSync(done, 'utf8')) };
-  rmSync(dir, { recursive: true, force: true });
+  // Fixtures of an older generator or chain code are of no further use (a dense set is ~1 GB).
+  const out = dirname(dir);
+  if (existsSync(out)) for (const old of readdirSync(out)) if (old.startsWith(`audit-${density.name}-`)) rmSync(join(out, old), { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const t0 = Date.now();
   let next = 1;
