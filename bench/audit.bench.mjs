@@ -293,7 +293,7 @@ export default async function ({ root }) {
     `| verify one station-year bundle (read + chain + seals, one thread) | ${col((r) => both(r.oneVerify))} | — |`,
     `| import rate in-process | ${col((r) => `${Math.round((r.fx.eventsPerStation * STATIONS) / (r.imp.ms / 1000)).toLocaleString('en')} events/s`)} | — |`,
     `| district store size | ${col((r) => `${(r.storeBytes / 2 ** 20).toFixed(0)} MiB`)} | — |`,
-    `| load average (1 min) at start / end of the timed steps | ${col((r) => `${r.load0.toFixed(1)} / ${r.load1.toFixed(1)}`)} | — |`,
+    `| load average (1 min) at start / end of the timed steps (this benchmark's own threads count: up to 3) | ${col((r) => `${r.load0.toFixed(1)} / ${r.load1.toFixed(1)}`)} | — |`,
     '',
     `Fixtures (journals through the journal API, then \`exportBundle\`) are generated once and cached under bench/out/: ` +
       results.map((r) => `${r.density.name} ${r.fx.generated === null ? 'from the cache' : `generated in ${s(r.fx.generated)}`}`).join(', ') + '. ' +
