@@ -18,7 +18,7 @@ const SPACING_S = 7;
 const WARMUP_MS = 1000;
 const COOLDOWN_MS = 1000;
 const ZONE_LEAD_MS = 40;
-const IDLE_S = Number(process.env.LOAXA_BENCH_IDLE_S ?? 120);
+const IDLE_S = Number(process.env.LOAXA_BENCH_IDLE_S ?? 600);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const until = (ms) => sleep(Math.max(0, ms - Date.now()));
