@@ -1,4 +1,7 @@
 /** Calendar helpers on plain local dates (YYYY-MM-DD): the audit reasons in station days. */
+import { addDays, isValidTimezone, localDate } from '../schedule/index.js';
+
+export { addDays };
 
 const DAY_MS = 86_400_000;
 
@@ -8,10 +11,6 @@ function toUtc(date: string): number {
 
 function fromUtc(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
-}
-
-export function addDays(date: string, n: number): string {
-  return fromUtc(toUtc(date) + n * DAY_MS);
 }
 
 /** Every date from `from` to `to`, both included. */
@@ -43,11 +42,7 @@ export function isoWeek(date: string): string {
 
 /** Today's date in an IANA zone. */
 export function todayIn(timezone: string, nowMs = Date.now()): string {
-  try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(nowMs);
-  } catch {
-    return fromUtc(nowMs);
-  }
+  return isValidTimezone(timezone) ? localDate(nowMs, timezone) : fromUtc(nowMs);
 }
 
 /** Seconds since local midnight of a station-local ISO time (`2026-12-01T05:30:00+07:00`). */

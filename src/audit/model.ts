@@ -3,7 +3,6 @@
  * reads. Pure: no I/O, no language; the renderers turn it into text, CSV, HTML or JSON.
  */
 import type { EventPayloads, JournalEvent, SlotStatus, ReportRow } from '../journal/index.js';
-import type { Priority } from '../schedule/types.js';
 import { datesBetween, secondsOfDay, isoWeek, weekStart, addDays } from './dates.js';
 
 export interface StationInfo {
@@ -19,23 +18,9 @@ export interface StationInfo {
 /** `unrecorded`: the slot was planned but the log holds no result for it. */
 export type SlotOutcome = SlotStatus | 'unrecorded';
 
-export interface SlotRow {
-  slot: string;
-  program: string;
-  title: string;
-  date: string;
-  start: string;
-  end: string;
-  required: boolean;
-  priority: Priority;
-  zones: string[];
+/** A slot as reported: the `slot.result` figures (or the planned slot with none), plus what played in it. */
+export interface SlotRow extends Omit<EventPayloads['slot.result'], 'status' | 'resumed'> {
   status: SlotOutcome;
-  secondsRequired: number;
-  secondsAired: number;
-  secondsFallback: number;
-  secondsDeadAir: number;
-  lateMs: number;
-  reasons: string[];
   /** Bulletins played inside this slot. */
   bulletins: BulletinPlay[];
   /** Set when a `correction` event amended this result. */
