@@ -124,8 +124,8 @@ export function registerAudio(program: Command): void {
     .description(t('audio.cmd.tts'))
     .argument('<schedule>')
     .argument('<text>')
-    // The global --lang (messages) is parsed before sub-commands and only takes vi/en, so the
-    // speech language has its own option; `--lang vi` still works through the global one.
+    // `--lang` here names the speech language (src/cli/index.ts lets any code through for
+    // `bulletin tts`); `-l/--language` sets it without touching the message language.
     .option('-l, --language <code>', t('audio.opt.lang'))
     .requiredOption('-o, --output <file>', t('audio.opt.output'))
     .action(
