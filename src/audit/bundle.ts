@@ -11,7 +11,10 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { basename } from 'node:path';
 import { EXIT, LoaxaError, t } from '../i18n/index.js';
-import { verifyEvents, canonicalJson, fingerprint as keyFingerprint, publicKeyBase64, type JournalEvent, type VerifyResult, type Journal } from '../journal/index.js';
+import {
+  verifyEvents, canonicalJson, canonicalRow, canonicalRowBytes, fingerprint as keyFingerprint, publicKeyBase64,
+  type JournalEvent, type VerifyResult, type Journal, type StoredEvent, type RowTextRanges,
+} from '../journal/index.js';
 import type { StationInfo } from './model.js';
 import { addDays } from './dates.js';
 
@@ -123,8 +126,11 @@ function rowHead(e: Omit<JournalEvent, 'payload'>): string {
   return `{"seq":${q(e.seq)},"station":${q(e.station)},"atMs":${q(e.atMs)},"local":${q(e.local)},"type":${q(e.type)},"prevHash":${q(e.prevHash)},"hash":${q(e.hash)},"payload":`;
 }
 
-/** A bundle row, with the payload's text as written when the line has the writer's layout. */
-export type BundleEvent = JournalEvent & { payloadJson?: string };
+/**
+ * A bundle row. `canonical` is the row's canonical text as UTF-8 bytes — the bytes its hash
+ * covers — taken from the line's own bytes when the line has the writer's layout.
+ */
+export type BundleEvent = StoredEvent & { canonical: Buffer };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -135,53 +141,156 @@ function eventShapeOk(v: Record<string, unknown>): boolean {
   );
 }
 
-/**
- * The lines of UTF-8 bytes, each decoded on its own (the same text as decoding the whole and
- * splitting: a newline byte is never inside a multi-byte character). A line of plain ASCII
- * then stays a one-byte string — most rows are — which is cheaper to hash, to pass to the
- * main thread and to store than a slice of one two-byte string for the whole file.
- */
-function splitLines(data: Buffer): string[] {
-  const lines: string[] = [];
-  let start = 0;
-  for (let nl = data.indexOf(0x0a, start); nl >= 0; nl = data.indexOf(0x0a, start)) {
-    lines.push(data.toString('utf8', start, nl));
-    start = nl + 1;
-  }
-  lines.push(data.toString('utf8', start));
-  return lines;
+const token = (s: string) => Buffer.from(s, 'latin1');
+const T_SEQ = token('{"seq":');
+const T_STATION = token(',"station":');
+const T_AT_MS = token(',"atMs":');
+const T_LOCAL = token(',"local":');
+const T_TYPE = token(',"type":');
+const T_PREV = token(',"prevHash":"');
+const T_HASH = token('","hash":"');
+const T_PAYLOAD = token('","payload":');
+const HASH_HEX = 64;
+
+function hasToken(d: Buffer, at: number, t: Buffer, end: number): boolean {
+  if (at + t.length > end) return false;
+  for (let k = 0; k < t.length; k++) if (d[at + k] !== t[k]) return false;
+  return true;
 }
 
-const PAYLOAD_KEY = ',"payload":';
-/**
- * A row line `{…fields…,"payload":<text>}` split at its first top-level `,"payload":` (the
- * first occurrence is top-level: inside a JSON string a quote is always escaped), fields and
- * payload each parsed as JSON, the payload's text kept for the hash and the store. Null when
- * the line does not have that shape: the caller then parses it whole and says what is wrong.
- * (Reading the fields with a pattern instead is quicker per line but leaves two-byte string
- * slices of the line, which cost more to hash and to hand to the main thread.)
- */
-function splitRowLine(line: string): BundleEvent | null {
-  const k = line.indexOf(PAYLOAD_KEY);
-  if (k < 0 || line.charCodeAt(line.length - 1) !== 0x7d /* } */ || line.charCodeAt(0) !== 0x7b /* { */) return null;
-  const payloadJson = line.slice(k + PAYLOAD_KEY.length, -1);
-  let v: unknown;
-  let payload: unknown;
-  try {
-    v = JSON.parse(line.slice(0, k) + '}');
-    payload = JSON.parse(payloadJson);
-  } catch {
-    return null;
+/** End (exclusive) of a JSON string of plain printable ASCII (no escapes) starting at its opening quote; -1 otherwise. */
+function plainStringEnd(d: Buffer, at: number, end: number): number {
+  if (d[at] !== 0x22) return -1;
+  for (let i = at + 1; i < end; i++) {
+    const c = d[i]!;
+    if (c === 0x22) return i + 1;
+    if (c === 0x5c || c < 0x20 || c > 0x7e) return -1;
   }
-  if (!isObject(v) || 'payload' in v || 'kind' in v) return null;
-  v.payload = payload;
-  if (!eventShapeOk(v)) return null;
-  Object.defineProperty(v, 'payloadJson', { value: payloadJson, enumerable: false, writable: true });
-  return v as unknown as BundleEvent;
+  return -1;
+}
+
+/**
+ * A row line in the writer's layout, read off the bundle's bytes: the field texts stay where
+ * they are — the canonical text the hash covers is assembled from them, and so is the text the
+ * store keeps — only the fields the chain rules need become values, and the payload is parsed
+ * when first asked for.
+ */
+export class BundleRow implements BundleEvent, RowTextRanges {
+  seq = 0;
+  atMs = 0;
+  station = '';
+  local = '';
+  type = '' as JournalEvent['type'];
+  prevHash = '';
+  hash = '';
+  seqStart = 0; seqEnd = 0;
+  stationStart = 0; stationEnd = 0;
+  atMsStart = 0; atMsEnd = 0;
+  localStart = 0; localEnd = 0;
+  typeStart = 0; typeEnd = 0;
+  payloadStart = 0; payloadEnd = 0;
+  private parsed: JournalEvent['payload'] | undefined;
+
+  private constructor(readonly src: Buffer) {}
+
+  /**
+   * The row of line [start, end) when it has exactly the writer's layout, with plain ASCII ids
+   * and integers as JSON.stringify writes them — texts that are canonical as they stand; null
+   * otherwise (the line is then parsed as JSON).
+   */
+  static read(d: Buffer, start: number, end: number): BundleRow | null {
+    if (!hasToken(d, start, T_SEQ, end) || d[end - 1] !== 0x7d) return null;
+    const r = new BundleRow(d);
+    let i = r.integer(start + T_SEQ.length, end, true);
+    if (i < 0 || !hasToken(d, i, T_STATION, end)) return null;
+    r.stationStart = i + T_STATION.length;
+    i = r.stationEnd = plainStringEnd(d, r.stationStart, end);
+    if (i < 0 || !hasToken(d, i, T_AT_MS, end)) return null;
+    i = r.integer(i + T_AT_MS.length, end, false);
+    if (i < 0 || !hasToken(d, i, T_LOCAL, end)) return null;
+    r.localStart = i + T_LOCAL.length;
+    i = r.localEnd = plainStringEnd(d, r.localStart, end);
+    if (i < 0 || !hasToken(d, i, T_TYPE, end)) return null;
+    r.typeStart = i + T_TYPE.length;
+    i = r.typeEnd = plainStringEnd(d, r.typeStart, end);
+    if (i < 0 || !hasToken(d, i, T_PREV, end)) return null;
+    // Hashes are taken as 64 characters: they are compared with computed hex digests.
+    const prevStart = i + T_PREV.length;
+    if (!hasToken(d, prevStart + HASH_HEX, T_HASH, end)) return null;
+    const hashStart = prevStart + HASH_HEX + T_HASH.length;
+    if (!hasToken(d, hashStart + HASH_HEX, T_PAYLOAD, end)) return null;
+    r.payloadStart = hashStart + HASH_HEX + T_PAYLOAD.length;
+    r.payloadEnd = end - 1;
+    if (r.payloadEnd <= r.payloadStart) return null;
+    r.station = d.toString('latin1', r.stationStart + 1, r.stationEnd - 1);
+    r.local = d.toString('latin1', r.localStart + 1, r.localEnd - 1);
+    r.type = d.toString('latin1', r.typeStart + 1, r.typeEnd - 1) as JournalEvent['type'];
+    r.prevHash = d.toString('latin1', prevStart, prevStart + HASH_HEX);
+    r.hash = d.toString('latin1', hashStart, hashStart + HASH_HEX);
+    return r;
+  }
+
+  /** A safe integer written as JSON.stringify writes it, at `at`: sets seq or atMs, returns its end (-1: not one). */
+  private integer(at: number, end: number, isSeq: boolean): number {
+    const d = this.src;
+    let i = at;
+    const negative = d[i] === 0x2d;
+    if (negative) i++;
+    const first = i;
+    let n = 0;
+    for (; i < end; i++) {
+      const c = d[i]! - 0x30;
+      if (c < 0 || c > 9) break;
+      n = n * 10 + c;
+    }
+    const digits = i - first;
+    if (digits === 0 || digits > 15 || (d[first] === 0x30 && (digits > 1 || negative))) return -1;
+    if (isSeq) {
+      this.seq = negative ? -n : n;
+      this.seqStart = at;
+      this.seqEnd = i;
+    } else {
+      this.atMs = negative ? -n : n;
+      this.atMsStart = at;
+      this.atMsEnd = i;
+    }
+    return i;
+  }
+
+  /** The field texts the canonical text is assembled from: the journal hashes them where they stand. */
+  get texts(): this {
+    return this;
+  }
+
+  /** The row's canonical text as UTF-8 bytes. */
+  get canonical(): Buffer {
+    return canonicalRowBytes(this.src, this);
+  }
+
+  get payload(): JournalEvent['payload'] {
+    return (this.parsed ??= JSON.parse(this.src.toString('utf8', this.payloadStart, this.payloadEnd)) as JournalEvent['payload']);
+  }
+
+  set payload(value: JournalEvent['payload']) {
+    this.parsed = value;
+  }
+
+  toJSON(): JournalEvent {
+    return { seq: this.seq, station: this.station, atMs: this.atMs, local: this.local, type: this.type, payload: this.payload, prevHash: this.prevHash, hash: this.hash };
+  }
+}
+
+export interface ReadBundleOptions {
+  /**
+   * Parse every payload now, so a payload that is not JSON is named as a damaged line (default
+   * true). Off, payloads stay bytes until asked for: a damaged one then fails its row's hash,
+   * and the caller asks lineIsJson() about that row to tell damage from an edit.
+   */
+  checkPayloads?: boolean;
 }
 
 /** Read and parse a bundle (no chain check yet). Throws LoaxaError (exit 1) for anything that is not a whole bundle. */
-export function readBundle(file: string, nowMs = Date.now()): Bundle {
+export function readBundle(file: string, nowMs = Date.now(), opts: ReadBundleOptions = {}): Bundle {
   const name = basename(file);
   let raw: Buffer;
   try {
@@ -195,18 +304,23 @@ export function readBundle(file: string, nowMs = Date.now()): Bundle {
   let data: Buffer;
   if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
     try {
-      data = gunzipSync(raw);
+      // Output in a few large pieces rather than many 16 KiB ones (fewer copies to join them).
+      data = gunzipSync(raw, { chunkSize: Math.min(1 << 28, Math.max(1 << 16, raw.length * 16)) });
     } catch (e) {
       throw new LoaxaError('audit.bundle.truncated', { file: name, detail: `gzip: ${(e as Error).message}` }, EXIT.INVALID);
     }
   } else {
     data = raw;
   }
-  const lines = splitLines(data);
-  if (lines[lines.length - 1] === '') lines.pop();
+  const checkPayloads = opts.checkPayloads ?? true;
+  // Line boundaries as byte offsets: rows are read off the bytes, not decoded to strings.
+  let contentEnd = data.length;
+  if (contentEnd > 0 && data[contentEnd - 1] === 0x0a) contentEnd--;
+  const firstNl = data.indexOf(0x0a);
+  const headerEnd = firstNl < 0 || firstNl > contentEnd ? contentEnd : firstNl;
   let header: unknown;
   try {
-    header = JSON.parse(lines[0] ?? '');
+    header = JSON.parse(data.toString('utf8', 0, headerEnd));
   } catch {
     throw new LoaxaError('audit.bundle.notBundle', { file: name, detail: 'no header line' }, EXIT.INVALID);
   }
@@ -220,45 +334,67 @@ export function readBundle(file: string, nowMs = Date.now()): Bundle {
   if (!isObject(h.station) || typeof h.station.id !== 'string' || typeof h.from !== 'string' || typeof h.to !== 'string' || typeof h.startPrevHash !== 'string') {
     throw new LoaxaError('audit.bundle.corrupt', { file: name, line: 1, detail: 'header fields' }, EXIT.INVALID);
   }
-  const events: JournalEvent[] = [];
+  const events: BundleEvent[] = [];
   let end: BundleEnd | null = null;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    // A row as the writer lays it out ends with its payload: parse the fields before it and the
-    // payload text apart, and keep that text (the hash is checked over it, the store keeps it).
-    const fast = splitRowLine(line);
-    if (fast) {
-      events.push(fast);
+  let lineNo = 1;
+  for (let start = headerEnd + 1; start <= contentEnd; ) {
+    lineNo++;
+    let stop = data.indexOf(0x0a, start);
+    if (stop < 0 || stop > contentEnd) stop = contentEnd;
+    const isLast = stop >= contentEnd;
+    const next = stop + 1;
+    // A row as the writer lays it out: its field texts are read where they stand.
+    const row = BundleRow.read(data, start, stop);
+    if (row) {
+      if (checkPayloads) {
+        try {
+          void row.payload;
+        } catch {
+          if (isLast) throw new LoaxaError('audit.bundle.truncated', { file: name, detail: `line ${lineNo}` }, EXIT.INVALID);
+          throw new LoaxaError('audit.bundle.corrupt', { file: name, line: lineNo, detail: 'not JSON' }, EXIT.INVALID);
+        }
+      }
+      events.push(row);
+      start = next;
       continue;
     }
+    const line = data.toString('utf8', start, stop);
+    start = next;
     let v: unknown;
     try {
       v = JSON.parse(line);
     } catch {
       // The last line cut in the middle is a truncated file; anything else is damage.
-      if (i === lines.length - 1) throw new LoaxaError('audit.bundle.truncated', { file: name, detail: `line ${i + 1}` }, EXIT.INVALID);
-      throw new LoaxaError('audit.bundle.corrupt', { file: name, line: i + 1, detail: 'not JSON' }, EXIT.INVALID);
+      if (isLast) throw new LoaxaError('audit.bundle.truncated', { file: name, detail: `line ${lineNo}` }, EXIT.INVALID);
+      throw new LoaxaError('audit.bundle.corrupt', { file: name, line: lineNo, detail: 'not JSON' }, EXIT.INVALID);
     }
-    if (!isObject(v)) throw new LoaxaError('audit.bundle.corrupt', { file: name, line: i + 1, detail: 'not an object' }, EXIT.INVALID);
+    if (!isObject(v)) throw new LoaxaError('audit.bundle.corrupt', { file: name, line: lineNo, detail: 'not an object' }, EXIT.INVALID);
     if (v.kind === 'end') {
-      if (i !== lines.length - 1) throw new LoaxaError('audit.bundle.corrupt', { file: name, line: i + 1, detail: 'rows after the end line' }, EXIT.INVALID);
+      if (!isLast) throw new LoaxaError('audit.bundle.corrupt', { file: name, line: lineNo, detail: 'rows after the end line' }, EXIT.INVALID);
       end = v as unknown as BundleEnd;
       break;
     }
-    if (!eventShapeOk(v)) throw new LoaxaError('audit.bundle.corrupt', { file: name, line: i + 1, detail: 'not a journal row' }, EXIT.INVALID);
-    const ev = v as unknown as BundleEvent;
-    // Hash the payload text as written (the journal's verifier accepts it): no re-encoding.
-    // A payload not in canonical form then fails its hash, as an altered row should.
+    if (!eventShapeOk(v)) throw new LoaxaError('audit.bundle.corrupt', { file: name, line: lineNo, detail: 'not a journal row' }, EXIT.INVALID);
+    const ev = v as unknown as JournalEvent;
+    // Another layout: hash the payload text as written when the line ends with it (no
+    // re-encoding: a payload not in canonical form then fails its hash, as an altered row
+    // should), else the canonical text of the parsed row.
     const head = rowHead(ev);
-    if (line.startsWith(head) && line.endsWith('}')) {
-      Object.defineProperty(ev, 'payloadJson', { value: line.slice(head.length, -1), enumerable: false, writable: true });
+    const payloadJson = line.startsWith(head) && line.endsWith('}') ? line.slice(head.length, -1) : undefined;
+    let canonical: Buffer;
+    try {
+      canonical = Buffer.from(canonicalRow(ev, payloadJson), 'utf8');
+    } catch {
+      throw new LoaxaError('audit.bundle.corrupt', { file: name, line: lineNo, detail: 'not a journal row' }, EXIT.INVALID);
     }
-    events.push(ev);
+    Object.defineProperty(ev, 'canonical', { value: canonical, enumerable: false, writable: true });
+    events.push(ev as BundleEvent);
   }
   if (!end) throw new LoaxaError('audit.bundle.truncated', { file: name, detail: 'no end line' }, EXIT.INVALID);
   if (events.length === 0) throw new LoaxaError('audit.bundle.corrupt', { file: name, line: 2, detail: 'no rows' }, EXIT.INVALID);
   // Dated in the future: a clock set wrong at the station, or a forgery. Five minutes of slack.
-  const latest = events.reduce((m, e) => Math.max(m, e.atMs), 0);
+  let latest = 0;
+  for (const e of events) if (e.atMs > latest) latest = e.atMs;
   if (latest > nowMs + 5 * 60_000) {
     const e = events.find((x) => x.atMs === latest)!;
     throw new LoaxaError('audit.bundle.future', { file: name, when: e.local }, EXIT.INVALID);
@@ -267,6 +403,18 @@ export function readBundle(file: string, nowMs = Date.now()): Bundle {
     throw new LoaxaError('audit.bundle.future', { file: name, when: h.from }, EXIT.INVALID);
   }
   return { file, sha256, header: h, events, end };
+}
+
+/** Whether row `index` of a bundle read without checkPayloads is whole JSON (its line number is index + 2). */
+export function rowIsJson(b: Bundle, index: number): boolean {
+  const e = b.events[index];
+  if (!e) return true;
+  try {
+    void e.payload;
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface BundleVerdict {

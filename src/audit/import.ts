@@ -52,8 +52,11 @@ export function importPrepared(store: DistrictStore, bundle: PreparedBundle, opt
   }
   const publicKey = verdict.publicKey;
   const fp = verdict.fingerprint;
-  const rows = bundle.rows;
-  const count = rows.seq.length;
+  const rows = bundle.rows!;
+  const count = rows.count;
+  const hashes = Buffer.from(rows.hashes.buffer, rows.hashes.byteOffset, rows.hashes.byteLength);
+  const hashHex = (i: number) => hashes.toString('hex', i * 32, i * 32 + 32);
+  const lastHash = hashHex(count - 1);
   try {
     return store.transaction((): ImportOutcome => {
       // Key: the district must know it, or the inspector registers it now, on the record.
@@ -67,35 +70,51 @@ export function importPrepared(store: DistrictStore, bundle: PreparedBundle, opt
         keyRegistered = fp;
       }
 
-      // History: overlapping rows identical; neighbours still linked. Rows are contiguous (verified), so row i has seq firstSeq + i.
-      const firstSeq = rows.seq[0]!;
-      const lastSeq = rows.seq[count - 1]!;
-      const stored = store.links(stationId, firstSeq - 1, lastSeq + 1);
-      const keep = new Array<boolean>(count).fill(true);
-      let already = 0;
+      // History: overlapping rows identical (same hash: the hash covers the row and its
+      // prev_hash); neighbours still linked. Rows are contiguous (verified): row i has seq firstSeq + i.
+      const firstSeq = rows.firstSeq;
+      const lastSeq = firstSeq + count - 1;
       const rewritten = (seq: number, detailKey: string) =>
         new Refusal({ status: 'refused', file: bundle.file, station: stationId, reason: 'rewritten', seq, message: t('audit.import.rewritten', { file: name, station: stationId, seq, detail: t(detailKey) }), verdict });
-      for (const s of stored) {
-        if (s.seq === firstSeq - 1) {
-          if (s.hash !== bundle.header.startPrevHash) throw rewritten(firstSeq, 'audit.detail.link');
-          continue;
+      /** Row ranges [from, to) of the bundle the store already holds. */
+      const held: Array<[number, number]> = [];
+      for (const c of store.chunksBetween(stationId, firstSeq - 1, lastSeq + 1)) {
+        const storedHash = (seq: number) => c.hashes.toString('hex', (seq - c.firstSeq) * 32, (seq - c.firstSeq) * 32 + 32);
+        if (c.firstSeq <= firstSeq - 1 && firstSeq - 1 <= c.lastSeq && storedHash(firstSeq - 1) !== bundle.header.startPrevHash) {
+          throw rewritten(firstSeq, 'audit.detail.link');
         }
-        if (s.seq === lastSeq + 1) {
-          if (s.prevHash !== rows.hash[count - 1]) throw rewritten(lastSeq, 'audit.detail.next');
-          continue;
+        const from = Math.max(c.firstSeq, firstSeq);
+        const to = Math.min(c.lastSeq, lastSeq);
+        if (from <= to) {
+          const mine = hashes.subarray((from - firstSeq) * 32, (to - firstSeq + 1) * 32);
+          const theirs = c.hashes.subarray((from - c.firstSeq) * 32, (to - c.firstSeq + 1) * 32);
+          if (!mine.equals(theirs)) {
+            let seq = from;
+            while (hashHex(seq - firstSeq) === storedHash(seq)) seq++;
+            throw rewritten(seq, 'audit.detail.hash');
+          }
+          held.push([from - firstSeq, to - firstSeq + 1]);
         }
-        const i = s.seq - firstSeq;
-        if (rows.hash[i] !== s.hash || rows.prevHash[i] !== s.prevHash) throw rewritten(s.seq, 'audit.detail.hash');
-        keep[i] = false;
-        already++;
+        if (c.firstSeq <= lastSeq + 1 && lastSeq + 1 <= c.lastSeq) {
+          const prevOfNext = c.firstSeq === lastSeq + 1 ? c.firstPrevHash : storedHash(lastSeq);
+          if (prevOfNext !== lastHash) throw rewritten(lastSeq, 'audit.detail.next');
+        }
       }
+      let already = 0;
+      for (const [a, b] of held) already += b - a;
       const added = count - already;
       if (added === 0 && !keyRegistered) {
         return { status: 'unchanged', file: bundle.file, station: stationId, already };
       }
-      store.insertRows(stationId, rows, keep);
+      // The rows the store does not hold yet, range by range.
+      let at = 0;
+      for (const [a, b] of held) {
+        if (a > at) store.insertRowRange(stationId, rows, at, a);
+        at = Math.max(at, b);
+      }
+      if (at < count) store.insertRowRange(stationId, rows, at, count);
       const current = store.station(stationId);
-      const head = current && current.headSeq >= lastSeq ? { seq: current.headSeq, hash: current.headHash } : { seq: lastSeq, hash: rows.hash[count - 1]! };
+      const head = current && current.headSeq >= lastSeq ? { seq: current.headSeq, hash: current.headHash } : { seq: lastSeq, hash: lastHash };
       const st = bundle.header.station;
       store.upsertStation({
         id: stationId, name: st.name ?? null, district: st.district ?? null, province: st.province ?? null, timezone: st.timezone ?? null,

@@ -1,14 +1,15 @@
 /** Worker thread: prepares one bundle file at a time for the main thread (see prepare.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
 import { LoaxaError, setLang, type Lang } from '../i18n/index.js';
-import { prepareFile } from './prepare.js';
+import { prepareFile, transferables } from './prepare.js';
 
 const { nowMs, lang } = (workerData ?? {}) as { nowMs?: number; lang?: Lang };
 if (lang) setLang(lang); // verdicts are read by a person, in the language of the command
 
 parentPort!.on('message', ({ index, file }: { index: number; file: string }) => {
   try {
-    parentPort!.postMessage({ index, prepared: prepareFile(file, nowMs) });
+    const prepared = prepareFile(file, nowMs);
+    parentPort!.postMessage({ index, prepared }, transferables(prepared));
   } catch (e) {
     const error = e instanceof LoaxaError ? { key: e.key, params: e.params, exitCode: e.exitCode, details: e.details } : { message: e instanceof Error ? e.message : String(e) };
     parentPort!.postMessage({ index, error });

@@ -4,9 +4,10 @@
  * once in worker threads — one per core — while the store is written by the main thread only.
  */
 import { availableParallelism } from 'node:os';
+import { basename } from 'node:path';
 import { EXIT, LoaxaError, getLang, type Params, type ExitCode } from '../i18n/index.js';
-import type { RowColumns } from '../journal/index.js';
-import { readBundle, verifyBundle, type Bundle, type BundleEnd, type BundleHeader, type BundleVerdict } from './bundle.js';
+import { canonicalJson, type RowChunks } from '../journal/index.js';
+import { BundleRow, readBundle, rowIsJson, verifyBundle, type Bundle, type BundleEnd, type BundleHeader, type BundleVerdict } from './bundle.js';
 
 export interface PreparedBundle {
   file: string;
@@ -14,29 +15,104 @@ export interface PreparedBundle {
   header: BundleHeader;
   end: BundleEnd;
   verdict: BundleVerdict;
-  rows: RowColumns;
+  /** The verified rows laid out for the store (null when the bundle does not verify). */
+  rows: RowChunks | null;
+}
+
+const COMMA = 0x2c;
+
+/** Copy src[from, to) to out at `at`; returns the new end (a loop for short runs: cheaper than a native call). */
+function put(out: Buffer, at: number, src: Buffer, from: number, to: number): number {
+  if (to - from > 48) {
+    out.set(src.subarray(from, to), at);
+    return at + to - from;
+  }
+  for (let i = from; i < to; i++) out[at++] = src[i]!;
+  return at;
+}
+
+/** Rows laid out for the store: texts copied from the bundle's bytes where they stand, hashes as binaries. */
+function layOut(b: Bundle): RowChunks {
+  const events = b.events;
+  const n = events.length;
+  const hashes = new Uint8Array(n * 32);
+  const hashView = Buffer.from(hashes.buffer, hashes.byteOffset, hashes.byteLength);
+  const offsets = new Uint32Array(n + 1);
+  const seals = new Uint8Array(n);
+  const runStarts: number[] = [];
+  const runDays: string[] = [];
+  // Room for every row's text: its line is longer than the text kept (no hashes, no key names),
+  // so the bundle's size is enough. Its own ArrayBuffer: handed to the main thread, not copied.
+  const lines = events.length && events[0] instanceof BundleRow ? events[0].src.length : 0;
+  let items = Buffer.from(new ArrayBuffer(Math.max(1 << 16, lines)));
+  let o = 0;
+  const room = (k: number) => {
+    if (o + k <= items.length) return;
+    const bigger = Buffer.from(new ArrayBuffer(Math.max(items.length * 2, o + k)));
+    items.copy(bigger, 0, 0, o);
+    items = bigger;
+  };
+  let day = '';
+  for (let i = 0; i < n; i++) {
+    const e = events[i]!;
+    hashView.write(e.hash, i * 32, 32, 'hex');
+    if (e.type === 'seal') seals[i] = 1;
+    const d = e.local.slice(0, 10);
+    if (i === 0 || d !== day) {
+      day = d;
+      runStarts.push(i);
+      runDays.push(d);
+    }
+    offsets[i] = o;
+    if (e instanceof BundleRow) {
+      // [seq,atMs,"local","type",payload] from the texts in the line, as they stand.
+      const src = e.src;
+      room(8 + (e.seqEnd - e.seqStart) + (e.atMsEnd - e.atMsStart) + (e.localEnd - e.localStart) + (e.typeEnd - e.typeStart) + (e.payloadEnd - e.payloadStart));
+      items[o++] = 0x5b;
+      o = put(items, o, src, e.seqStart, e.seqEnd);
+      items[o++] = COMMA;
+      o = put(items, o, src, e.atMsStart, e.atMsEnd);
+      items[o++] = COMMA;
+      o = put(items, o, src, e.localStart, e.localEnd);
+      items[o++] = COMMA;
+      o = put(items, o, src, e.typeStart, e.typeEnd);
+      items[o++] = COMMA;
+      o = put(items, o, src, e.payloadStart, e.payloadEnd);
+      items[o++] = 0x5d;
+      items[o++] = COMMA;
+    } else {
+      const text = `[${JSON.stringify(e.seq)},${JSON.stringify(e.atMs)},${JSON.stringify(e.local)},${JSON.stringify(e.type)},${canonicalJson(e.payload)}],`;
+      const k = Buffer.byteLength(text, 'utf8');
+      room(k);
+      o += items.write(text, o, k, 'utf8');
+    }
+  }
+  offsets[n] = o;
+  return { count: n, firstSeq: events[0]!.seq, firstPrevHash: events[0]!.prevHash, hashes, items: items.subarray(0, o), offsets, seals, runStarts, runDays };
 }
 
 export function prepareBundle(b: Bundle, opts: { publicKeys?: string[] } = {}): PreparedBundle {
   const verdict = verifyBundle(b, opts);
-  const n = b.events.length;
-  const rows: RowColumns = { seq: new Array(n), atMs: new Array(n), local: new Array(n), type: new Array(n), payload: new Array(n), prevHash: new Array(n), hash: new Array(n) };
-  b.events.forEach((e, i) => {
-    rows.seq[i] = e.seq;
-    rows.atMs[i] = e.atMs;
-    rows.local[i] = e.local;
-    rows.type[i] = e.type;
-    // The text the hash was checked over when the bundle has it; else the parsed data re-serialised.
-    rows.payload[i] = e.payloadJson ?? JSON.stringify(e.payload);
-    rows.prevHash[i] = e.prevHash;
-    rows.hash[i] = e.hash;
-  });
+  if (!verdict.ok) {
+    // Read without parsing payloads: a row that is not JSON shows up here, failing its hash.
+    // It is damage, not an edit — named by its line, as a full read would have.
+    for (let i = 0; i < b.events.length; i++) {
+      if (!rowIsJson(b, i)) throw new LoaxaError('audit.bundle.corrupt', { file: basename(b.file), line: i + 2, detail: 'not JSON' }, EXIT.INVALID);
+    }
+  }
   // The verdict's full verify result is not needed past this point; keep what a person reads.
-  return { file: b.file, sha256: b.sha256, header: b.header, end: b.end, verdict: { ...verdict, result: null }, rows };
+  return { file: b.file, sha256: b.sha256, header: b.header, end: b.end, verdict: { ...verdict, result: null }, rows: verdict.ok ? layOut(b) : null };
 }
 
+/** Read (payloads left as bytes until needed), verify and lay out one bundle file. */
 export function prepareFile(file: string, nowMs?: number): PreparedBundle {
-  return prepareBundle(readBundle(file, nowMs));
+  return prepareBundle(readBundle(file, nowMs, { checkPayloads: false }));
+}
+
+/** The buffers of a prepared bundle, handed over to another thread rather than copied. */
+export function transferables(p: PreparedBundle): ArrayBuffer[] {
+  if (!p.rows) return [];
+  return [p.rows.hashes.buffer, p.rows.items.buffer, p.rows.offsets.buffer, p.rows.seals.buffer] as ArrayBuffer[];
 }
 
 interface WorkerReply {
@@ -97,7 +173,11 @@ export async function prepareFilesInOrder(
   await Promise.all(
     Array.from({ length: threads }, () =>
       new Promise<void>((resolve, reject) => {
-        const worker = new Worker(new URL('./prepare-worker.js', import.meta.url), { workerData: { nowMs: opts.nowMs, lang: getLang() } });
+        const worker = new Worker(new URL('./prepare-worker.js', import.meta.url), {
+          workerData: { nowMs: opts.nowMs, lang: getLang() },
+          // A bundle's rows live until it is laid out: a larger young generation keeps them from being copied over and over.
+          resourceLimits: { maxYoungGenerationSizeMb: 96 },
+        });
         const feed = () => {
           if (next >= files.length || failure !== null) {
             void worker.terminate().then(() => resolve());

@@ -93,3 +93,88 @@ export function canonicalRow(row: HashedRow, payloadJson?: string): string {
 export function rowHash(prevHash: string, row: HashedRow, payloadJson?: string): string {
   return oneShotHash('sha256', prevHash + canonicalRow(row, payloadJson), 'hex');
 }
+
+const K_AT_MS = Buffer.from('{"atMs":');
+const K_LOCAL = Buffer.from(',"local":');
+const K_PAYLOAD = Buffer.from(',"payload":');
+const K_SEQ = Buffer.from(',"seq":');
+const K_STATION = Buffer.from(',"station":');
+const K_TYPE = Buffer.from(',"type":');
+
+/** Byte ranges [start, end) of `src` holding the JSON texts of a row's fields. */
+export interface RowTextRanges {
+  atMsStart: number; atMsEnd: number;
+  localStart: number; localEnd: number;
+  payloadStart: number; payloadEnd: number;
+  seqStart: number; seqEnd: number;
+  stationStart: number; stationEnd: number;
+  typeStart: number; typeEnd: number;
+}
+
+/** Copy src[from, to) to out at `at`; returns the new end. A loop for short runs (cheaper than a native call). */
+function put(out: Buffer, at: number, src: Uint8Array, from: number, to: number): number {
+  if (to - from > 48) {
+    out.set(src.subarray(from, to), at);
+    return at + to - from;
+  }
+  for (let i = from; i < to; i++) out[at++] = src[i]!;
+  return at;
+}
+
+/**
+ * The canonical text of a row (as canonicalRow writes it) as UTF-8 bytes, assembled from the
+ * JSON texts of its fields as they stand in `src` — e.g. a bundle line — with no parsing and
+ * no re-encoding. The caller hands texts it has checked to be canonical for ids and numbers;
+ * the payload's text is taken as it stands: one that is not canonical fails its hash, as an
+ * edited row does.
+ */
+export function canonicalRowBytes(src: Buffer, r: RowTextRanges): Buffer {
+  const out = Buffer.allocUnsafe(canonicalRowLength(r));
+  writeCanonicalRow(out, 0, src, r);
+  return out;
+}
+
+function canonicalRowLength(r: RowTextRanges): number {
+  return ( K_AT_MS.length + (r.atMsEnd - r.atMsStart) + K_LOCAL.length + (r.localEnd - r.localStart) + K_PAYLOAD.length +
+    (r.payloadEnd - r.payloadStart) + K_SEQ.length + (r.seqEnd - r.seqStart) + K_STATION.length + (r.stationEnd - r.stationStart) +
+    K_TYPE.length + (r.typeEnd - r.typeStart) + 1);
+}
+
+/** Write the canonical text assembled from `src` into `out` at `at`; returns its end. */
+function writeCanonicalRow(out: Buffer, at: number, src: Buffer, r: RowTextRanges): number {
+  let o = put(out, at, K_AT_MS, 0, K_AT_MS.length);
+  o = put(out, o, src, r.atMsStart, r.atMsEnd);
+  o = put(out, o, K_LOCAL, 0, K_LOCAL.length);
+  o = put(out, o, src, r.localStart, r.localEnd);
+  o = put(out, o, K_PAYLOAD, 0, K_PAYLOAD.length);
+  o = put(out, o, src, r.payloadStart, r.payloadEnd);
+  o = put(out, o, K_SEQ, 0, K_SEQ.length);
+  o = put(out, o, src, r.seqStart, r.seqEnd);
+  o = put(out, o, K_STATION, 0, K_STATION.length);
+  o = put(out, o, src, r.stationStart, r.stationEnd);
+  o = put(out, o, K_TYPE, 0, K_TYPE.length);
+  o = put(out, o, src, r.typeStart, r.typeEnd);
+  out[o] = 0x7d;
+  return o + 1;
+}
+
+const scratch = { buf: Buffer.allocUnsafe(1 << 16) };
+
+/** hash = sha256(prev_hash ‖ canonical row), the row's canonical text given as UTF-8 bytes. */
+export function rowHashOfCanonical(prevHash: string, canonicalRowBytes: Uint8Array): string {
+  const need = Buffer.byteLength(prevHash, 'utf8') + canonicalRowBytes.length;
+  if (scratch.buf.length < need) scratch.buf = Buffer.allocUnsafe(need * 2);
+  const b = scratch.buf;
+  const k = b.write(prevHash, 0, 'utf8');
+  b.set(canonicalRowBytes, k);
+  return oneShotHash('sha256', b.subarray(0, k + canonicalRowBytes.length), 'hex');
+}
+
+/** The same hash, the canonical text assembled from field texts in `src` (see canonicalRowBytes) straight into the hashed bytes. */
+export function rowHashOfTexts(prevHash: string, src: Buffer, r: RowTextRanges): string {
+  const need = Buffer.byteLength(prevHash, 'utf8') + canonicalRowLength(r);
+  if (scratch.buf.length < need) scratch.buf = Buffer.allocUnsafe(need * 2);
+  const b = scratch.buf;
+  const k = b.write(prevHash, 0, 'utf8');
+  return oneShotHash('sha256', b.subarray(0, writeCanonicalRow(b, k, src, r)), 'hex');
+}

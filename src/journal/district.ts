@@ -13,9 +13,6 @@ import type { EventType, JournalEvent } from './events.js';
 /** What a report reads of a row: no hashes (checked on import), no station (asked for). */
 export type ReportRow = Pick<JournalEvent, 'seq' | 'atMs' | 'local' | 'type' | 'payload'>;
 
-/** Rows per multi-row INSERT: fewer calls into SQLite for the same rows. */
-const INSERT_BATCH = 32;
-
 type DB = Database.Database;
 
 /** Versioned migrations of the district store (entry i: user_version i → i+1). Append only. */
@@ -75,6 +72,43 @@ export const DISTRICT_MIGRATIONS: ReadonlyArray<string> = [
      key_fingerprint TEXT,
      key_registered INTEGER NOT NULL DEFAULT 0
    );`,
+  // 2: rows kept per station and local day (a "chunk": a run of consecutive seqs of one local
+  // date) instead of one indexed row each — a district-year is ~11,000 chunks, not ~2 million
+  // rows. A chunk holds its rows as one JSON array ([seq, at_ms, local, type, payload] each)
+  // and their hashes as 32-byte binaries; `events` stays readable as a view over the chunks.
+  `CREATE TABLE event_chunks (
+     station TEXT NOT NULL,
+     first_seq INTEGER NOT NULL,
+     last_seq INTEGER NOT NULL,
+     first_day TEXT NOT NULL,
+     last_day TEXT NOT NULL,
+     first_prev_hash TEXT NOT NULL,
+     hashes BLOB NOT NULL,
+     rows BLOB NOT NULL,
+     PRIMARY KEY (station, first_seq)
+   );
+   CREATE INDEX event_chunks_days ON event_chunks(station, last_day);
+   INSERT INTO event_chunks (station, first_seq, last_seq, first_day, last_day, first_prev_hash, hashes, rows)
+     SELECT station, min(seq), max(seq), day, day, '', unhex(group_concat(hash, '' ORDER BY seq)),
+            CAST(json_group_array(json_array(seq, at_ms, local, type, json(payload)) ORDER BY seq) AS BLOB)
+     FROM (SELECT *, substr(local, 1, 10) AS day,
+                  seq - row_number() OVER (PARTITION BY station, substr(local, 1, 10) ORDER BY seq) AS run FROM events)
+     GROUP BY station, day, run;
+   UPDATE event_chunks SET first_prev_hash =
+     (SELECT prev_hash FROM events e WHERE e.station = event_chunks.station AND e.seq = event_chunks.first_seq);
+   DROP TRIGGER events_no_update;
+   DROP TRIGGER events_no_delete;
+   DROP TABLE events;
+   CREATE VIEW events AS
+     SELECT c.station AS station, j.value ->> 0 AS seq, j.value ->> 1 AS at_ms, j.value ->> 2 AS local, j.value ->> 3 AS type,
+            json_extract(j.value, '$[4]') AS payload,
+            CASE WHEN j.key = 0 THEN c.first_prev_hash ELSE lower(hex(substr(c.hashes, j.key * 32 - 31, 32))) END AS prev_hash,
+            lower(hex(substr(c.hashes, j.key * 32 + 1, 32))) AS hash
+     FROM event_chunks c, json_each(CAST(c.rows AS TEXT)) j;
+   CREATE TRIGGER event_chunks_no_update BEFORE UPDATE ON event_chunks
+     BEGIN SELECT RAISE(ABORT, 'district rows are append-only'); END;
+   CREATE TRIGGER event_chunks_no_delete BEFORE DELETE ON event_chunks
+     BEGIN SELECT RAISE(ABORT, 'district rows are append-only'); END;`,
 ];
 
 export interface DistrictStation {
@@ -114,28 +148,37 @@ export interface DistrictImport {
   keyRegistered: boolean;
 }
 
-/** Journal rows column by column; `payload` is the JSON text. */
-export interface RowColumns {
-  seq: number[];
-  atMs: number[];
-  local: string[];
-  type: string[];
-  payload: string[];
-  prevHash: string[];
-  hash: string[];
+/**
+ * Verified rows of one bundle, laid out for the store: for row i (seq firstSeq + i) its hash
+ * (32 bytes at i * 32 of `hashes`), its store text `[seq,atMs,"local","type",payload]` (bytes
+ * offsets[i] to offsets[i + 1] - 1 of `items`, each followed by a comma), whether it is a seal,
+ * and runs of one local date (row index where each starts, and its date).
+ */
+export interface RowChunks {
+  count: number;
+  firstSeq: number;
+  firstPrevHash: string;
+  hashes: Uint8Array;
+  items: Uint8Array;
+  offsets: Uint32Array;
+  seals: Uint8Array;
+  runStarts: number[];
+  runDays: string[];
 }
 
-export interface StoredLink {
-  seq: number;
-  hash: string;
-  prevHash: string;
+/** What the store holds of a station's chunk, for checking a bundle against it. */
+export interface StoredChunk {
+  firstSeq: number;
+  lastSeq: number;
+  firstPrevHash: string;
+  /** 32 bytes per row, row firstSeq first. */
+  hashes: Buffer;
 }
 
 export class DistrictStore {
   readonly path: string;
   private readonly db: DB;
-  private readonly insertEvent: Database.Statement;
-  private readonly insertEventBatch: Database.Statement;
+  private readonly insertChunk: Database.Statement;
   private readonly bumpDay: Database.Statement;
   /** An import run in progress in rollback-journal mode (see begin()). */
   private bulk = false;
@@ -164,9 +207,9 @@ export class DistrictStore {
     // An import run is one transaction over many bundles: room for its pages (64 MiB) saves spilling.
     this.db.pragma('cache_size = -65536');
     this.migrate(version);
-    const values = (n: number) => Array(n).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-    this.insertEvent = this.db.prepare(`INSERT INTO events (station, seq, at_ms, local, type, payload, prev_hash, hash) VALUES ${values(1)}`);
-    this.insertEventBatch = this.db.prepare(`INSERT INTO events (station, seq, at_ms, local, type, payload, prev_hash, hash) VALUES ${values(INSERT_BATCH)}`);
+    this.insertChunk = this.db.prepare(
+      'INSERT INTO event_chunks (station, first_seq, last_seq, first_day, last_day, first_prev_hash, hashes, rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     this.bumpDay = this.db.prepare(
       'INSERT INTO station_days (station, day, events) VALUES (?, ?, ?) ON CONFLICT (station, day) DO UPDATE SET events = events + excluded.events',
     );
@@ -281,65 +324,43 @@ export class DistrictStore {
       .run(k.station, k.publicKey, k.fingerprint, k.registeredMs, k.how, k.bundle);
   }
 
-  /** Stored (seq, hash, prev_hash) of a station's rows with seq in [fromSeq, toSeq]. */
-  links(station: string, fromSeq: number, toSeq: number): StoredLink[] {
-    return this.db
-      .prepare('SELECT seq, hash, prev_hash AS prevHash FROM events WHERE station = ? AND seq BETWEEN ? AND ? ORDER BY seq')
-      .all(station, fromSeq, toSeq) as StoredLink[];
+  /** The station's stored chunks holding any seq in [fromSeq, toSeq], by seq. */
+  chunksBetween(station: string, fromSeq: number, toSeq: number): StoredChunk[] {
+    return (this.db
+      .prepare('SELECT first_seq, last_seq, first_prev_hash, hashes FROM event_chunks WHERE station = ? AND first_seq <= ? AND last_seq >= ? ORDER BY first_seq')
+      .raw(true)
+      .all(station, toSeq, fromSeq) as Array<[number, number, string, Buffer]>)
+      .map(([firstSeq, lastSeq, firstPrevHash, hashes]) => ({ firstSeq, lastSeq, firstPrevHash, hashes }));
   }
 
   /**
-   * Insert rows the caller has checked, given column by column (as a bundle worker hands
-   * them over: cheap to pass between threads); `keep[i] === false` skips row i.
+   * Insert rows [from, to) of `rows` (checked by the caller, not in the store yet): one chunk
+   * per run of one local date, and the day counts. Returns the rows inserted.
    */
-  insertRows(station: string, rows: RowColumns, keep?: ArrayLike<boolean>): number {
-    let n = 0;
+  insertRowRange(station: string, rows: RowChunks, from: number, to: number): number {
     const perDay = new Map<string, number>();
-    // Rows go in INSERT_BATCH at a time (one statement, one call), the rest one by one.
-    const batch: unknown[] = new Array(INSERT_BATCH * 8);
-    let inBatch = 0;
-    for (let i = 0; i < rows.seq.length; i++) {
-      if (keep && !keep[i]) continue;
-      const o = inBatch * 8;
-      batch[o] = station;
-      batch[o + 1] = rows.seq[i];
-      batch[o + 2] = rows.atMs[i];
-      batch[o + 3] = rows.local[i];
-      batch[o + 4] = rows.type[i];
-      batch[o + 5] = rows.payload[i];
-      batch[o + 6] = rows.prevHash[i];
-      batch[o + 7] = rows.hash[i];
-      if (++inBatch === INSERT_BATCH) {
-        this.insertEventBatch.run(batch);
-        inBatch = 0;
-      }
-      if (rows.type[i] !== 'seal') {
-        const day = rows.local[i]!.slice(0, 10);
-        perDay.set(day, (perDay.get(day) ?? 0) + 1);
-      }
-      n++;
-    }
-    for (let k = 0; k < inBatch; k++) this.insertEvent.run(batch.slice(k * 8, k * 8 + 8));
-    for (const [day, count] of perDay) this.bumpDay.run(station, day, count);
-    return n;
-  }
-
-  /** Insert rows the caller has checked; rows already present are the caller's to skip. */
-  insertEvents(events: Iterable<JournalEvent>): number {
-    let n = 0;
-    const perDay = new Map<string, number>();
-    let station = '';
-    for (const e of events) {
-      this.insertEvent.run(e.station, e.seq, e.atMs, e.local, e.type, JSON.stringify(e.payload), e.prevHash, e.hash);
-      station = e.station;
-      if (e.type !== 'seal') {
-        const day = e.local.slice(0, 10);
-        perDay.set(day, (perDay.get(day) ?? 0) + 1);
-      }
-      n++;
+    const items = Buffer.from(rows.items.buffer, rows.items.byteOffset, rows.items.byteLength);
+    const hashes = Buffer.from(rows.hashes.buffer, rows.hashes.byteOffset, rows.hashes.byteLength);
+    // The run holding row `from`, then run by run.
+    let run = 0;
+    while (run + 1 < rows.runStarts.length && rows.runStarts[run + 1]! <= from) run++;
+    for (let a = from; a < to; run++) {
+      const b = Math.min(to, rows.runStarts[run + 1] ?? to);
+      const day = rows.runDays[run]!;
+      const prevHash = a === 0 ? rows.firstPrevHash : hashes.toString('hex', (a - 1) * 32, a * 32);
+      // The rows' texts, each followed by a comma: the last comma becomes the closing bracket.
+      const text = Buffer.allocUnsafe(rows.offsets[b]! - rows.offsets[a]! + 1);
+      text[0] = 0x5b; // [
+      items.copy(text, 1, rows.offsets[a]!, rows.offsets[b]!);
+      text[text.length - 1] = 0x5d; // ]
+      this.insertChunk.run(station, rows.firstSeq + a, rows.firstSeq + b - 1, day, day, prevHash, hashes.subarray(a * 32, b * 32), text);
+      let events = 0;
+      for (let i = a; i < b; i++) if (!rows.seals[i]) events++;
+      if (events) perDay.set(day, (perDay.get(day) ?? 0) + events);
+      a = b;
     }
     for (const [day, count] of perDay) this.bumpDay.run(station, day, count);
-    return n;
+    return to - from;
   }
 
   recordImport(i: Omit<DistrictImport, 'id'>): void {
@@ -368,53 +389,30 @@ export class DistrictStore {
     return this.db.prepare('SELECT day, events FROM station_days WHERE station = ? ORDER BY day').all(station) as Array<{ day: string; events: number }>;
   }
 
-  /** A station's rows whose local date is within [fromDay, toDay], by seq. */
-  *iterateEvents(station: string, fromDay: string, toDay: string, types?: EventType[]): IterableIterator<JournalEvent> {
-    // The seq range of those days from the (covering) local index, then one walk along the
-    // primary key: no per-row index lookups, no sort. local text starts with the date, so
-    // `< toDay + '~'` takes every time of the last day.
-    const range = this.db
-      .prepare('SELECT min(seq) AS lo, max(seq) AS hi FROM events WHERE station = ? AND local >= ? AND local < ?')
-      .get(station, fromDay, toDay + '~') as { lo: number | null; hi: number | null };
-    if (range.lo === null || range.hi === null) return;
-    const typeSql = types && types.length ? ` AND type IN (${types.map(() => '?').join(',')})` : '';
-    const stmt = this.db.prepare(
-      `SELECT seq, station, at_ms, local, type, payload, prev_hash, hash FROM events WHERE station = ? AND seq BETWEEN ? AND ?${typeSql} AND local >= ? AND local < ? ORDER BY seq`,
-    );
-    // Read in pages of rows as arrays: much cheaper per row than a row-by-row iterator of objects.
-    const PAGE = 5000;
-    for (let lo = range.lo; lo <= range.hi; lo += PAGE) {
-      const rows = stmt.raw(true).all(station, lo, Math.min(range.hi, lo + PAGE - 1), ...(types ?? []), fromDay, toDay + '~') as Array<[number, string, number, string, string, string, string, string]>;
-      for (const [seq, st, atMs, local, type, payload, prevHash, hash] of rows) {
-        yield { seq, station: st, atMs, local, type: type as EventType, payload: JSON.parse(payload) as JournalEvent['payload'], prevHash, hash };
-      }
-    }
-  }
-
   /**
    * What a report reads of a station's rows whose local date is within [fromDay, toDay], by
-   * seq: only the columns it uses (hashes were checked on import), payloads parsed once.
+   * seq (hashes were checked on import): the chunks of those days, each parsed once.
    */
   *reportRows(station: string, fromDay: string, toDay: string, types?: readonly EventType[]): IterableIterator<ReportRow> {
-    const range = this.db
-      .prepare('SELECT min(seq) AS lo, max(seq) AS hi FROM events WHERE station = ? AND local >= ? AND local < ?')
-      .get(station, fromDay, toDay + '~') as { lo: number | null; hi: number | null };
-    if (range.lo === null || range.hi === null) return;
-    const typeSql = types && types.length ? ` AND type IN (${types.map(() => '?').join(',')})` : '';
-    const stmt = this.db
-      .prepare(`SELECT seq, at_ms, local, type, payload FROM events WHERE station = ? AND seq BETWEEN ? AND ?${typeSql} AND local >= ? AND local < ? ORDER BY seq`)
-      .raw(true);
-    const PAGE = 5000;
-    for (let lo = range.lo; lo <= range.hi; lo += PAGE) {
-      const rows = stmt.all(station, lo, Math.min(range.hi, lo + PAGE - 1), ...(types ?? []), fromDay, toDay + '~') as Array<[number, number, string, string, string]>;
-      for (const r of rows) yield { seq: r[0], atMs: r[1], local: r[2], type: r[3] as EventType, payload: JSON.parse(r[4]) as JournalEvent['payload'] };
+    const wanted = types && types.length ? new Set<string>(types) : null;
+    const texts = this.db
+      .prepare('SELECT CAST(rows AS TEXT) FROM event_chunks WHERE station = ? AND last_day >= ? AND first_day <= ? ORDER BY first_seq')
+      .pluck()
+      .all(station, fromDay, toDay) as string[];
+    const toLimit = toDay + '~';
+    for (const text of texts) {
+      for (const r of JSON.parse(text) as Array<[number, number, string, string, JournalEvent['payload']]>) {
+        if (wanted && !wanted.has(r[3])) continue;
+        if (r[2] < fromDay || r[2] >= toLimit) continue;
+        yield { seq: r[0], atMs: r[1], local: r[2], type: r[3] as EventType, payload: r[4] };
+      }
     }
   }
 
   count(station?: string): number {
     const r = (station
-      ? this.db.prepare('SELECT count(*) AS n FROM events WHERE station = ?').get(station)
-      : this.db.prepare('SELECT count(*) AS n FROM events').get()) as { n: number };
+      ? this.db.prepare('SELECT coalesce(sum(last_seq - first_seq + 1), 0) AS n FROM event_chunks WHERE station = ?').get(station)
+      : this.db.prepare('SELECT coalesce(sum(last_seq - first_seq + 1), 0) AS n FROM event_chunks').get()) as { n: number };
     return r.n;
   }
 

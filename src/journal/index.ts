@@ -3,7 +3,7 @@
  * Other concerns import from here only.
  */
 export type { EventPayloads, EventType, JournalEvent, SlotStatus } from './events.js';
-export { GENESIS_HASH, canonicalJson, canonicalRow, rowHash, type HashedRow } from './canonical.js';
+export { GENESIS_HASH, canonicalJson, canonicalRow, canonicalRowBytes, rowHash, rowHashOfCanonical, type HashedRow, type RowTextRanges } from './canonical.js';
 export {
   Journal,
   openJournal,
@@ -36,6 +36,7 @@ export {
   type VerifyOptions,
   type VerifyProblem,
   type VerifyResult,
+  type StoredEvent,
 } from './verify.js';
 export { localDate, localIso, nextDate, previousDate } from './time.js';
 export { describeEvent, renderDayLog, type DayLogOptions } from './log.js';

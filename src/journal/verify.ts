@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { EXIT, LoaxaError, t, type Lang } from '../i18n/index.js';
-import { GENESIS_HASH, rowHash } from './canonical.js';
+import { GENESIS_HASH, rowHash, rowHashOfCanonical, rowHashOfTexts, type RowTextRanges } from './canonical.js';
 import type { EventType, JournalEvent } from './events.js';
 import { PUBLIC_KEY_FILE, fingerprint, loadPublicKey, publicKeyBase64, type PublicKeyLike } from './keys.js';
 import { verifySeal, type SealPayload } from './seal.js';
@@ -101,7 +101,7 @@ function classify(ev: StoredEvent, expectedSeq: number, prevHash: string, prev: 
   if (!selfConsistent) {
     // Rows deleted and the rest renumbered: the row still hashes under its old seq.
     for (let old = ev.seq + 1; old <= ev.seq + 1000; old++) {
-      if (safeHash(ev.prevHash, { ...ev, seq: old }) === ev.hash) {
+      if (safeHash(ev.prevHash, withSeq(ev, old)) === ev.hash) {
         return fail(ev.seq, 'missing', `rows removed before seq ${ev.seq} and the rest renumbered`, { from: ev.seq, to: old - 1 });
       }
     }
@@ -114,14 +114,35 @@ function classify(ev: StoredEvent, expectedSeq: number, prevHash: string, prev: 
   return fail(ev.seq, 'changed', `row ${ev.seq} does not link to the start of the chain`);
 }
 
-/** A row as read from a journal file: the payload's stored text travels with it. */
-type StoredEvent = JournalEvent & { payloadJson?: string };
+/**
+ * A row as read from a journal file (the payload's stored text travels with it) or from a
+ * bundle (the row's canonical text travels with it as the UTF-8 bytes received: hashed as they
+ * stand, no re-encoding; bytes that are not canonical simply fail their hash).
+ */
+export type StoredEvent = JournalEvent & {
+  payloadJson?: string;
+  canonical?: Uint8Array;
+  /** The JSON texts of the row's fields where they stand in a bundle's bytes (canonical text assembled from them). */
+  texts?: RowTextRanges & { src: Buffer };
+};
 
 function safeHash(prevHash: string, ev: StoredEvent): string | null {
   try {
-    return rowHash(prevHash, ev, ev.payloadJson);
+    if (ev.texts) return rowHashOfTexts(prevHash, ev.texts.src, ev.texts);
+    return ev.canonical ? rowHashOfCanonical(prevHash, ev.canonical) : rowHash(prevHash, ev, ev.payloadJson);
   } catch {
     return null;
+  }
+}
+
+/** The row with another seq, as a plain row (its canonical bytes, if any, parsed back into fields). */
+function withSeq(ev: StoredEvent, seq: number): StoredEvent {
+  if (!ev.canonical && !ev.texts) return { ...ev, seq };
+  const { seq: _seq, station, atMs, local, type, prevHash, hash } = ev;
+  try {
+    return { seq, station, atMs, local, type, payload: ev.payload, prevHash, hash };
+  } catch {
+    return { seq, station, atMs, local, type, payload: undefined as never, prevHash, hash };
   }
 }
 
