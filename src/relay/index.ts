@@ -3,7 +3,7 @@
  * concern; the only place in loaxa that knows serial bytes.
  */
 export { openZones } from './zones.js';
-export type { ZoneController, ZoneReport, ZoneStatus, RelayEvent, OpenZonesOptions, Confirmation } from './zones.js';
+export type { ZoneController, ZoneReport, ZoneStatus, RelayEvent, OpenZonesOptions, Confirmation, SwitchOnOptions, SwitchOffOptions } from './zones.js';
 import { driverFamilies } from './drivers/registry.js';
 
 /** Names of the board families loaxa can drive (`relays.<id>.driver`). */

@@ -71,11 +71,35 @@ export interface OpenZonesOptions {
   allowMissingBoards?: boolean;
 }
 
+/**
+ * When a switch happens. Without times it happens at once. A scheduled airing gives the
+ * wall times (UTC epoch ms) it wants the frames on the wire, and calls a little ahead, so
+ * the frames go out on time even if the caller is busy at that moment.
+ */
+export interface SwitchOnOptions {
+  slot?: string;
+  /** Close the zones at this time. */
+  atMs?: number;
+  /** Switch the amplifier on at this time (after the zones), instead of right after them. */
+  amplifierAtMs?: number;
+  /** Names a timed switch, so `cancel(ticket)` can call it off while it waits for `atMs`. */
+  ticket?: string;
+}
+
+export interface SwitchOffOptions {
+  slot?: string;
+  /** Switch the amplifier off (or the zones, when the amplifier stays on) at this time. */
+  atMs?: number;
+  ticket?: string;
+}
+
 export interface ZoneController {
   /** Zones close first, then the amplifier, then its warm-up wait. */
-  switchOn(zoneIds: string[], opts?: { slot?: string }): Promise<ZoneReport[]>;
+  switchOn(zoneIds: string[], opts?: SwitchOnOptions): Promise<ZoneReport[]>;
   /** The amplifier opens first (when no other zone still needs it), then its cool-down wait, then the zones. */
-  switchOff(zoneIds: string[], opts?: { slot?: string }): Promise<ZoneReport[]>;
+  switchOff(zoneIds: string[], opts?: SwitchOffOptions): Promise<ZoneReport[]>;
+  /** Call off a timed switch still waiting for its time: true if it will not happen. */
+  cancel(ticket: string): boolean;
   /** Amplifier off, cool-down, every zone off. */
   allOff(opts?: { slot?: string }): Promise<ZoneReport[]>;
   /** Read back where the board can, else the tracked state marked unconfirmed. */
@@ -157,6 +181,8 @@ class Zones implements ZoneController {
   private closed = false;
   private closing: Promise<void> | null = null;
   private readonly waitAborts = new Set<() => void>();
+  /** Timed switches still waiting for their time, by ticket. */
+  private readonly tickets = new Map<string, () => void>();
 
   constructor(
     private readonly schedule: Schedule,
@@ -226,17 +252,29 @@ class Zones implements ZoneController {
     }
   }
 
-  /** Warm-up/cool-down wait that a shutdown cuts short, so an interrupt switches off at once. */
-  private wait(ms: number): Promise<void> {
-    if (this.closing) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        this.waitAborts.delete(done);
-        resolve();
+  /**
+   * Wait until the wall clock reaches `atMs` (a timed switch, warm-up, cool-down). A shutdown
+   * cuts it short, so an interrupt switches off at once: false then.
+   */
+  private until(atMs: number, ticket?: string): Promise<boolean> {
+    if (this.closing) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const done = (reached: boolean) => {
+        if (!this.waitAborts.delete(abort)) return;
+        if (ticket !== undefined) this.tickets.delete(ticket);
+        resolve(reached);
       };
-      this.waitAborts.add(done);
-      void this.sleep(ms).then(done);
+      const abort = () => done(false);
+      this.waitAborts.add(abort);
+      if (ticket !== undefined) this.tickets.set(ticket, abort);
+      void this.sleep(Math.max(0, atMs - this.now())).then(() => done(true));
     });
+  }
+
+  cancel(ticket: string): boolean {
+    const abort = this.tickets.get(ticket);
+    abort?.();
+    return abort !== undefined;
   }
 
   /** Run one operation at a time: the engine may ask concurrently. */
@@ -290,21 +328,26 @@ class Zones implements ZoneController {
     return amp ? amp.handle.wanted.get(amp.channel.channel) : undefined;
   }
 
-  async switchOn(zoneIds: string[], opts: { slot?: string } = {}): Promise<ZoneReport[]> {
+  async switchOn(zoneIds: string[], opts: SwitchOnOptions = {}): Promise<ZoneReport[]> {
     const zones = this.resolveZones(zoneIds);
+    // A timed switch waits outside the queue, so it never holds back one due now (an emergency).
+    if (opts.atMs !== undefined && !(await this.until(opts.atMs, opts.ticket))) return [];
     return this.serial(async () => {
       const reports = await this.switchGroups(zones, true, opts.slot);
       const amp = this.ampHandle();
       if (amp && zones.length > 0 && this.ampWanted() !== true) {
+        if (opts.amplifierAtMs !== undefined) await this.until(opts.amplifierAtMs);
+        const onAt = this.now();
         reports.push(...(await this.switchChannels(amp.handle, [amp.channel], true, opts.slot)));
-        await this.wait(this.schedule.amplifier!.warmupMs);
+        await this.until(onAt + this.schedule.amplifier!.warmupMs);
       }
       return reports;
     });
   }
 
-  async switchOff(zoneIds: string[], opts: { slot?: string } = {}): Promise<ZoneReport[]> {
+  async switchOff(zoneIds: string[], opts: SwitchOffOptions = {}): Promise<ZoneReport[]> {
     const zones = this.resolveZones(zoneIds);
+    if (opts.atMs !== undefined && !(await this.until(opts.atMs, opts.ticket))) return [];
     return this.serial(async () => {
       const reports: ZoneReport[] = [];
       const leaving = new Set(zones.map((z) => z.channel.id));
@@ -312,8 +355,10 @@ class Zones implements ZoneController {
       const amp = this.ampHandle();
       if (amp && stillOn.length === 0 && this.ampWanted() !== false) {
         const wasOn = this.ampWanted() === true;
+        const offAt = this.now();
         reports.push(...(await this.switchChannels(amp.handle, [amp.channel], false, opts.slot)));
-        if (wasOn) await this.wait(this.schedule.amplifier!.cooldownMs);
+        // Cool-down counts from the moment the amplifier's frame went out, not from its read-back.
+        if (wasOn) await this.until(offAt + this.schedule.amplifier!.cooldownMs);
       }
       reports.push(...(await this.switchGroups(zones, false, opts.slot)));
       return reports;
@@ -329,8 +374,9 @@ class Zones implements ZoneController {
     const amp = this.ampHandle();
     if (amp) {
       const wasOn = this.ampWanted() !== false;
+      const offAt = this.now();
       reports.push(...(await this.switchChannels(amp.handle, [amp.channel], false, o.slot)));
-      if (o.coolDown && wasOn) await this.wait(this.schedule.amplifier!.cooldownMs);
+      if (o.coolDown && wasOn) await this.until(offAt + this.schedule.amplifier!.cooldownMs);
     }
     const zones = [...this.boards.values()].flatMap((handle) => handle.channels.filter((c) => c.kind === 'zone').map((channel) => ({ handle, channel })));
     reports.push(...(await this.switchGroups(zones, false, o.slot)));

@@ -87,7 +87,8 @@ describe('Modbus RTU board over a socat pty', () => {
       zones: zonesOn('tu-loa', [1, 2, 3]),
       amplifier: { relay: 'tu-loa', channel: 8, warmupMs: 5000, cooldownMs: 3000 },
     });
-    zones = await openZones(sched, { ...FAST, onEvent: (e) => events.push(e), sleep: async (ms) => void sleeps.push({ ms, frames: sim.frames.length }) });
+    // A still clock: warm-up and cool-down are counted from the amplifier's frame, so the waits are exact.
+    zones = await openZones(sched, { ...FAST, onEvent: (e) => events.push(e), now: () => 1_800_000_000_000, sleep: async (ms) => void sleeps.push({ ms, frames: sim.frames.length }) });
     const start = sim.frames.length;
     events.length = 0;
     const reports = await zones.switchOn(['z1', 'z2', 'z3']);
@@ -112,6 +113,33 @@ describe('Modbus RTU board over a socat pty', () => {
     expect(sleeps[1]).toEqual({ ms: 3000, frames: offStart + 2 });
     expect(off[2]!.atMs).toBeGreaterThanOrEqual(off[0]!.atMs);
     expect(sim.onChannels()).toEqual([]);
+  });
+
+  it('a timed switch goes out at its time — zones at atMs, the amplifier at amplifierAtMs — and a cancelled one never does', async () => {
+    const sched = schedule({
+      relays: [board('tu-loa', 'modbus-rtu', pair.path)],
+      zones: zonesOn('tu-loa', [1, 2]),
+      amplifier: { relay: 'tu-loa', channel: 8, warmupMs: 100, cooldownMs: 100 },
+    });
+    zones = await openZones(sched, { ...FAST, onEvent: (e) => events.push(e) });
+    const start = sim.frames.length;
+    const atMs = Date.now() + 300;
+    const amplifierAtMs = atMs + 200;
+    await zones.switchOn(['z1', 'z2'], { atMs, amplifierAtMs });
+    const on = sim.frames.slice(start);
+    expect(on.map((f) => f.summary)).toEqual(['FC0F coils 0+2', 'FC01 coils 0+2', 'FC05 coil 7 on', 'FC01 coils 7+1']);
+    // Never early (how late is for the benchmark to measure).
+    expect(on[0]!.atMs).toBeGreaterThanOrEqual(atMs);
+    expect(on[2]!.atMs).toBeGreaterThanOrEqual(amplifierAtMs);
+
+    const before = sim.frames.length;
+    const waiting = zones.switchOff(['z1', 'z2'], { atMs: Date.now() + 400, ticket: 'het-gio' });
+    expect(zones.cancel('het-gio')).toBe(true);
+    expect(await waiting).toEqual([]);
+    expect(zones.cancel('het-gio')).toBe(false);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(sim.frames.length).toBe(before);
+    expect(sim.onChannels()).toEqual([1, 2, 8]);
   });
 
   it('reports a read-back mismatch as a fault for that zone only', async () => {
