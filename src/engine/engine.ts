@@ -25,6 +25,11 @@ export interface EngineOptions {
   prerollMs?: number;
   /** How long before amplifier-on the zone relays close. */
   zoneLeadMs?: number;
+  /**
+   * How far ahead a timed relay switch is handed to the relay side, which waits for the
+   * exact time itself: the frames go out on time even if this thread is busy then.
+   */
+  relayAdvanceMs?: number;
   /** Fade when a slot is cut (pre-emption, shutdown). */
   fadeMs?: number;
   /** A slot with less than this left is not joined late. */
@@ -49,6 +54,10 @@ interface Run {
   tOnAir: Timer | null;
   tEnd: Timer | null;
   tBegin: Timer | null;
+  /** Hands the end-of-slot switch-off to the relay side ahead of the end. */
+  tRelease: Timer | null;
+  /** That switch-off, once handed over. */
+  released: Promise<void> | null;
   /** How far a queued slot was pushed back; inserts keep their place in the programme. */
   shiftMs: number;
   handle: BroadcastHandle | null;
@@ -97,6 +106,7 @@ export class Engine {
   private readonly zones: ZoneBook;
   private readonly prerollMs: number;
   private readonly zoneLeadMs: number;
+  private readonly relayAdvanceMs: number;
   private readonly fadeMs: number;
   private readonly minJoinMs: number;
   private readonly joinLeadMs: number;
@@ -124,6 +134,7 @@ export class Engine {
     this.log = opts.log;
     this.prerollMs = opts.prerollMs ?? 8000;
     this.zoneLeadMs = opts.zoneLeadMs ?? 40;
+    this.relayAdvanceMs = opts.relayAdvanceMs ?? 250;
     this.fadeMs = opts.fadeMs ?? 1000;
     this.minJoinMs = opts.minJoinMs ?? 3000;
     this.joinLeadMs = opts.joinLeadMs ?? 2500;
@@ -349,6 +360,8 @@ export class Engine {
       tOnAir: null,
       tEnd: null,
       tBegin: null,
+      tRelease: null,
+      released: null,
       shiftMs: 0,
       handle: null,
       audioStartedAtMs: null,
@@ -366,8 +379,21 @@ export class Engine {
   }
 
   private cancelTimers(run: Run): void {
-    for (const t of [run.tRelay, run.tOnAir, run.tEnd, run.tBegin]) t?.cancel();
-    run.tRelay = run.tOnAir = run.tEnd = run.tBegin = null;
+    for (const t of [run.tRelay, run.tOnAir, run.tEnd, run.tBegin, run.tRelease]) t?.cancel();
+    run.tRelay = run.tOnAir = run.tEnd = run.tBegin = run.tRelease = null;
+  }
+
+  /**
+   * The end of a programme's window: the amplifier-off is handed to the relay side ahead of
+   * time (timed to the end), then the audio side's end-of-slot work runs at the end.
+   */
+  private armEnd(run: Run): void {
+    run.tRelease?.cancel();
+    run.tRelease = this.clock.setTimer(run.endMs - this.relayAdvanceMs, () => {
+      run.tRelease = null;
+      run.released = this.zones.release(run.key, run.slot.id, { atMs: run.endMs });
+    });
+    run.tEnd = this.clock.setTimer(run.endMs, () => void this.finish(run, null));
   }
 
   /** The slot's pre-roll time has come (or it is joined late): resolve conflicts, then go. */
@@ -416,6 +442,8 @@ export class Engine {
     if (atMs >= run.endMs) return;
     run.endMs = atMs;
     run.tEnd?.cancel();
+    run.tRelease?.cancel();
+    run.tRelease = null;
     if (atMs <= run.startMs) {
       // It will not reach the air at all.
       for (const t of [run.tRelay, run.tOnAir, run.tBegin]) t?.cancel();
@@ -462,12 +490,13 @@ export class Engine {
     // Bulletins queued by the officer (`play --priority priority|normal`) join this programme.
     this.takeQueued(run);
 
-    const relayAt = run.startMs - (this.schedule.amplifier && slot.zones.length ? this.schedule.amplifier.warmupMs : 0) - this.zoneLeadMs;
+    const amplifierAtMs = run.startMs - (this.schedule.amplifier && slot.zones.length ? this.schedule.amplifier.warmupMs : 0);
+    const relayAt = amplifierAtMs - this.zoneLeadMs;
     if (slot.zones.length) {
-      run.tRelay = this.clock.setTimer(relayAt, () => void this.zones.acquire(run.key, slot.zones, slot.id));
+      run.tRelay = this.clock.setTimer(relayAt - this.relayAdvanceMs, () => void this.zones.acquire(run.key, slot.zones, slot.id, { atMs: relayAt, amplifierAtMs }));
     }
     run.tOnAir = this.clock.setTimer(run.startMs, () => void this.onAir(run));
-    run.tEnd = this.clock.setTimer(run.endMs, () => void this.finish(run, null));
+    this.armEnd(run);
     await this.openAudio(run, run.startMs, run.endMs);
   }
 
@@ -617,7 +646,7 @@ export class Engine {
       const wasOnAir = run.state === 'on-air';
       run.state = 'post-roll';
       const handle = run.handle;
-      const relays = this.zones.release(run.key, run.slot.id);
+      const relays = run.released ?? this.zones.release(run.key, run.slot.id);
       // Let the amplifier-off frame go out before the audio side does its end-of-slot work.
       await new Promise<void>((r) => setImmediate(r));
       if (handle) {
@@ -794,7 +823,7 @@ export class Engine {
       run.state = 'pre-roll';
       void this.zones.acquire(run.key, run.slot.zones, run.slot.id);
       run.tOnAir = this.clock.setTimer(startAt, () => void this.onAir(run));
-      run.tEnd = this.clock.setTimer(run.endMs, () => void this.finish(run, null));
+      this.armEnd(run);
       await this.openAudio(run, startAt, run.endMs);
     }
   }

@@ -13,11 +13,22 @@ export interface JournalPort {
   close(): void;
 }
 
+/**
+ * A timed switch: the relay side waits for `atMs` itself (the engine hands it over a little
+ * ahead), and `ticket` lets the engine call it off while it waits.
+ */
+export interface RelayTiming {
+  atMs: number;
+  ticket: string;
+}
+
 export interface RelayPort {
-  /** Zones close, then the amplifier, then its warm-up wait. */
-  switchOn(zones: string[], opts: { slot?: string }): Promise<unknown>;
+  /** Zones close, then the amplifier (at `amplifierAtMs` if given), then its warm-up wait. */
+  switchOn(zones: string[], opts: { slot?: string } & Partial<RelayTiming> & { amplifierAtMs?: number }): Promise<unknown>;
   /** Amplifier off, cool-down wait, then zones open. */
-  switchOff(zones: string[], opts: { slot?: string }): Promise<unknown>;
+  switchOff(zones: string[], opts: { slot?: string } & Partial<RelayTiming>): Promise<unknown>;
+  /** True if the timed switch with this ticket was still waiting and now will not happen. */
+  cancel(ticket: string): Promise<boolean>;
   allOff(): Promise<unknown>;
   status(): Promise<unknown>;
   close(): Promise<void>;

@@ -95,7 +95,7 @@ describe('slot state machine (fake clock)', () => {
     // Relays: zones 200 ms before the amplifier, the amplifier `warmup` (2 s) before the start.
     expect(r.relays.calls.map((c) => [c.op, c.at - start])).toEqual([
       ['zones-on', -2200],
-      ['amp-on', -2200],
+      ['amp-on', -2000],
       ['amp-off', 0 + 120_000],
       ['zones-off', 1000 + 120_000],
     ]);
@@ -196,6 +196,34 @@ describe('slot state machine (fake clock)', () => {
     expect(res.reasons.join(' ')).toMatch(/pre-empted by emergency bulletin tin-vi \(can-bo\)/);
     // The amplifier was not cycled during the emergency handover.
     expect(r.relays.calls.filter((c) => c.op === 'amp-off').map((c) => c.at)).toEqual([at('05:32:00')]);
+  });
+
+  it('an emergency in the last moment of a programme, after its switch-off was handed to the relays, keeps the speakers on until it ends', async () => {
+    const r = await rig([{ id: 'a', at: '05:30', duration: '2m', source: 'tinh', required: true }], at('05:29:00'));
+    await r.engine.start();
+    // The amplifier-off for 05:32:00 goes to the relay side 250 ms ahead; the emergency comes after that.
+    await r.clock.advanceTo(at('05:31:59.900'));
+    await r.engine.play({ bulletin: 'tin-vi', priority: 'emergency', user: 'can-bo' });
+    await r.clock.advanceTo(at('05:40:00'));
+    const emergency = r.audio.airings.find((a) => a.req.bulletins.some((b) => b.mode === 'alone'))!;
+    expect(emergency.startedAt).toBeGreaterThan(at('05:32:00'));
+    const offs = r.relays.calls.filter((c) => c.op === 'amp-off' || c.op === 'zones-off');
+    expect(offs.length).toBeGreaterThan(0);
+    for (const c of offs) expect(c.at).toBeGreaterThanOrEqual(emergency.stoppedAt!);
+    expect(r.relays.on.size).toBe(0);
+  });
+
+  it('a programme stopped while its timed switch-on waits never switches the relays on', async () => {
+    const r = await rig([{ id: 'a', at: '05:30', duration: '2m', source: 'tinh' }], at('05:29:00'));
+    await r.engine.start();
+    // Zones are due at 05:29:57.800 (2 s warm-up + 200 ms lead), handed over 250 ms before.
+    await r.clock.advanceTo(at('05:29:57.700'));
+    const stopped = r.engine.stop('SIGTERM');
+    await r.clock.advance(10_000);
+    await stopped;
+    expect(r.relays.calls.map((c) => c.op)).not.toContain('zones-on');
+    expect(r.relays.calls.map((c) => c.op)).not.toContain('amp-on');
+    expect(r.relays.on.size).toBe(0);
   });
 
   it('a short emergency during a programme’s pre-roll does not make it start early or late: it starts on its second', async () => {

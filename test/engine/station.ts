@@ -92,17 +92,39 @@ export class LoggingRelays implements RelayPort {
     private clock: FakeClock,
     private schedule: () => Schedule,
   ) {}
-  async switchOn(zones: string[], o: { slot?: string }) {
+  /** Timed switches still waiting for their time, by ticket (the relay module's `cancel`). */
+  private waiting = new Map<string, () => void>();
+  /** Wait for a timed switch's time; false when it was called off meanwhile. */
+  private until(atMs: number | undefined, ticket: string | undefined): Promise<boolean> {
+    if (atMs === undefined) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      if (ticket) this.waiting.set(ticket, () => resolve(false));
+      void this.clock.sleepUntil(atMs).then(() => {
+        if (ticket && !this.waiting.delete(ticket)) return;
+        resolve(true);
+      });
+    });
+  }
+  async cancel(ticket: string) {
+    const call = this.waiting.get(ticket);
+    this.waiting.delete(ticket);
+    call?.();
+    return call !== undefined;
+  }
+  async switchOn(zones: string[], o: { slot?: string; atMs?: number; amplifierAtMs?: number; ticket?: string }) {
+    if (!(await this.until(o.atMs, o.ticket))) return [];
     this.calls.push({ at: this.clock.now(), op: 'zones-on', zones: [...zones], slot: o.slot });
     for (const z of zones) this.on.add(z);
     if (!this.amp) {
+      if (o.amplifierAtMs !== undefined) await this.clock.sleepUntil(o.amplifierAtMs);
       this.amp = true;
       this.calls.push({ at: this.clock.now(), op: 'amp-on', zones: [], slot: o.slot });
       await this.clock.sleep(this.schedule().amplifier!.warmupMs);
     }
     return [];
   }
-  async switchOff(zones: string[], o: { slot?: string }) {
+  async switchOff(zones: string[], o: { slot?: string; atMs?: number; ticket?: string }) {
+    if (!(await this.until(o.atMs, o.ticket))) return [];
     const remaining = [...this.on].filter((z) => !zones.includes(z));
     if (remaining.length === 0 && this.amp) {
       this.amp = false;
