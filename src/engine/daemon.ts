@@ -15,6 +15,7 @@ import { SystemClock, type Clock } from './clock.js';
 import { Engine } from './engine.js';
 import { listenControl, socketPath, type ControlRequest, type ControlServer } from './control.js';
 import type { AudioPort, BroadcastHandle, BroadcastRequest, JournalPort, LogSink, RelayPort } from './ports.js';
+import type { RelayControl } from './relay-process.js';
 import { readClockStatus } from './system.js';
 
 export interface DaemonOptions {
@@ -227,8 +228,8 @@ async function openRelays(
   const schedule = getSchedule();
   if (Object.keys(schedule.relays).length === 0) return null;
   const { openZones } = await import('../relay/index.js');
-  type Ctl = Awaited<ReturnType<typeof openZones>>;
-  let ctl: Ctl | null = null;
+  const { openRelayProcess } = await import('./relay-process.js');
+  let ctl: RelayControl | null = null;
   let wanted = new Set<string>();
   const onEvent = (e: { type: 'relay.action' | 'relay.outage' } & Record<string, unknown>) => {
     const { type, ...payload } = e;
@@ -241,9 +242,28 @@ async function openRelays(
       log('warn', 'engine.log.relayEvent', { board: String(payload.board), port: String(payload.port), zones: (payload.zones as string[]).join(', ') || String(payload.channels), wanted: String(payload.wanted), confirmed: String(payload.fault ?? payload.confirmed) });
     }
   };
+  // The relay process ended under us (a crash): an outage like an unplugged board, opened again.
+  const relaysEnded = (reason: string) => {
+    ctl = null;
+    outageStarted = clock.now();
+    outage(reason);
+    retryLater();
+  };
   const tryOpen = async (): Promise<boolean> => {
     try {
-      ctl = await openZones(getSchedule(), { onEvent: onEvent as never, now: () => clock.now(), sleep: (ms) => clock.sleep(ms), exitHandlers: false });
+      // On the wall clock the boards get a process of their own (timing); a test's fake clock cannot cross over.
+      if (clock instanceof SystemClock) ctl = await openRelayProcess(getSchedule(), onEvent as never, relaysEnded);
+      else {
+        const zones = await openZones(getSchedule(), { onEvent: onEvent as never, now: () => clock.now(), sleep: (ms) => clock.sleep(ms), exitHandlers: false });
+        ctl = {
+          switchOn: (ids, opts) => zones.switchOn(ids, opts),
+          switchOff: (ids, opts) => zones.switchOff(ids, opts),
+          allOff: () => zones.allOff(),
+          status: () => zones.status(),
+          cancel: async (ticket) => zones.cancel(ticket),
+          close: () => zones.close(),
+        };
+      }
       return true;
     } catch (e) {
       return Promise.reject(e);
@@ -297,6 +317,7 @@ async function openRelays(
       wanted = new Set();
       return ctl ? ctl.allOff() : [];
     },
+    cancel: async (ticket) => (ctl ? ctl.cancel(ticket) : false),
     status: async () => (ctl ? ctl.status() : null),
     close: async () => {
       if (retry) clearTimeout(retry);

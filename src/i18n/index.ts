@@ -74,3 +74,20 @@ export class LoaxaError extends Error {
 }
 
 export const isLoaxaError = (e: unknown): e is LoaxaError => e instanceof LoaxaError;
+
+/** A LoaxaError as plain data, to cross a worker-thread boundary (structured clone drops the class). */
+export interface WireError {
+  key: string;
+  params: Params;
+  exitCode: ExitCode;
+  details: string[];
+}
+
+export function errorToWire(e: unknown): WireError {
+  if (e instanceof LoaxaError) return { key: e.key, params: e.params, exitCode: e.exitCode, details: e.details };
+  return { key: 'cli.internal', params: { detail: e instanceof Error ? e.message : String(e) }, exitCode: EXIT.FAULT, details: [] };
+}
+
+export function errorFromWire(w: WireError): LoaxaError {
+  return new LoaxaError(w.key, w.params, w.exitCode, w.details);
+}
