@@ -29,6 +29,11 @@ for (const f of files) {
   const mod = await import(pathToFileURL(join(here, f)).href);
   const started = new Date().toISOString();
   const body = await mod.default({ root });
+  if (body === null) {
+    // A partial run (a benchmark's own switch) printed its figures; the file keeps full runs only.
+    process.stderr.write(`bench ${name}: partial run, BENCHMARKS.md not changed\n`);
+    continue;
+  }
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
   const section =
     `<!-- bench:${name} -->\n## ${mod.title ?? name}\n\n` +
