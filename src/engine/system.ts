@@ -75,6 +75,8 @@ export function systemdUnit(o: UnitOptions): string {
     'RestartSec=2',
     // SIGTERM lets loaxa fade out, switch the amplifier and zones off and close the slot.
     'KillSignal=SIGTERM',
+    // To the daemon only: it closes its relay process itself, after the switch-off.
+    'KillMode=mixed',
     'TimeoutStopSec=30',
     // /run/loaxa holds the control socket (mode 0660, group of the service).
     'RuntimeDirectory=loaxa',

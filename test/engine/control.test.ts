@@ -81,5 +81,7 @@ Leap status     : Normal
     const unit = systemdUnit({ station: 'xa', stationName: 'Xã', scheduleFile: '/srv/đài xã/lich.yaml', stationDir: '/srv/đài xã', user: 'loaxa', nodePath: '/usr/bin/node', binPath: '/opt/loaxa/bin/loaxa' });
     expect(unit).toContain('ExecStart=/usr/bin/node /opt/loaxa/bin/loaxa run "/srv/đài xã/lich.yaml"');
     expect(unit).toContain('RuntimeDirectory=loaxa');
+    // SIGTERM goes to the daemon alone: it switches off through its relay process, then ends it.
+    expect(unit).toContain('KillMode=mixed');
   });
 });
