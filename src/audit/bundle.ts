@@ -170,6 +170,35 @@ function plainStringEnd(d: Buffer, at: number, end: number): number {
 }
 
 /**
+ * Short texts that repeat on every row (the station, the event types), one string each
+ * rather than a new one per row: looked up by their bytes.
+ */
+class RepeatedTexts {
+  private readonly seen = new Map<number, Array<{ bytes: Buffer; text: string }>>();
+
+  get(d: Buffer, a: number, b: number): string {
+    let key = b - a;
+    for (let i = a; i < b; i++) key = (key * 31 + d[i]!) | 0;
+    const list = this.seen.get(key);
+    if (list) {
+      next: for (const e of list) {
+        if (e.bytes.length !== b - a) continue;
+        for (let i = a; i < b; i++) if (e.bytes[i - a] !== d[i]) continue next;
+        return e.text;
+      }
+    }
+    const text = d.toString('latin1', a, b);
+    if (this.seen.size > 1024) this.seen.clear();
+    const entry = { bytes: Buffer.from(d.subarray(a, b)), text };
+    if (list) list.push(entry);
+    else this.seen.set(key, [entry]);
+    return text;
+  }
+}
+
+const repeated = new RepeatedTexts();
+
+/**
  * A row line in the writer's layout, read off the bundle's bytes: the field texts stay where
  * they are — the canonical text the hash covers is assembled from them, and so is the text the
  * store keeps — only the fields the chain rules need become values, and the payload is parsed
@@ -222,9 +251,9 @@ export class BundleRow implements BundleEvent, RowTextRanges {
     r.payloadStart = hashStart + HASH_HEX + T_PAYLOAD.length;
     r.payloadEnd = end - 1;
     if (r.payloadEnd <= r.payloadStart) return null;
-    r.station = d.toString('latin1', r.stationStart + 1, r.stationEnd - 1);
+    r.station = repeated.get(d, r.stationStart + 1, r.stationEnd - 1);
     r.local = d.toString('latin1', r.localStart + 1, r.localEnd - 1);
-    r.type = d.toString('latin1', r.typeStart + 1, r.typeEnd - 1) as JournalEvent['type'];
+    r.type = repeated.get(d, r.typeStart + 1, r.typeEnd - 1) as JournalEvent['type'];
     r.prevHash = d.toString('latin1', prevStart, prevStart + HASH_HEX);
     r.hash = d.toString('latin1', hashStart, hashStart + HASH_HEX);
     return r;
@@ -453,7 +482,8 @@ export function verifyBundle(b: Bundle, opts: { publicKeys?: string[] } = {}): B
 
   // Days after the asked range ride along only to reach the seals: they may be unsealed.
   const exemptDays = new Set<string>();
-  for (const e of b.events) if (e.local.slice(0, 10) > h.to) exemptDays.add(e.local.slice(0, 10));
+  // (A local time sorts after `to` on that date already: cut out the date only for those.)
+  for (const e of b.events) if (e.local > h.to && e.local.slice(0, 10) > h.to) exemptDays.add(e.local.slice(0, 10));
   const result = verifyEvents(b.events, {
     startPrevHash: h.startPrevHash,
     startSeq: first.seq,

@@ -188,6 +188,23 @@ export const REPORT_EVENT_TYPES = [
   'clock.status', 'correction',
 ] as const satisfies ReadonlyArray<keyof EventPayloads>;
 
+const REPORT_TYPES = new Set<string>(REPORT_EVENT_TYPES);
+
+/** A relay action the report lists as a fault: a fault, no read-back, or a mismatch. */
+export function relayActionFaulty(p: Payload<'relay.action'>): boolean {
+  return p.fault !== undefined || p.confirmed === null || p.confirmed === 'mismatch';
+}
+
+/**
+ * Whether the report reads a row at all, given how many events each day has (the store's
+ * case): its type is one it reads, and of relay actions only the faulty ones change anything.
+ * `payload` is asked for only when the type alone does not tell.
+ */
+export function reportReads(type: string, payload: () => unknown): boolean {
+  if (!REPORT_TYPES.has(type)) return false;
+  return type !== 'relay.action' || relayActionFaulty(payload() as Payload<'relay.action'>);
+}
+
 /** A clock reading counts as a problem when unsynchronised or off by a second or more. */
 export const CLOCK_OFFSET_LIMIT_MS = 1000;
 
@@ -353,7 +370,7 @@ export function buildStationReport(
       }
       case 'relay.action': {
         const p = e.payload as Payload<'relay.action'>;
-        const bad = p.fault !== undefined || p.confirmed === null || p.confirmed === 'mismatch';
+        const bad = relayActionFaulty(p);
         if (bad && day) {
           day.relayFaults.push({ at: e.local, board: p.board, channels: p.channels, zones: p.zones, wanted: p.wanted, confirmed: p.confirmed, fault: p.fault ?? String(p.confirmed), slot: p.slot });
           const keys = p.zones.length ? p.zones : p.channels.map((c) => `${p.board}:${c}`);

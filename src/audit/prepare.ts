@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { EXIT, LoaxaError, getLang, type Params, type ExitCode } from '../i18n/index.js';
 import { canonicalJson, type RowChunks } from '../journal/index.js';
+import { reportReads } from './model.js';
 import { BundleRow, readBundle, rowIsJson, verifyBundle, type Bundle, type BundleEnd, type BundleHeader, type BundleVerdict } from './bundle.js';
 
 export interface PreparedBundle {
@@ -20,75 +21,159 @@ export interface PreparedBundle {
 }
 
 const COMMA = 0x2c;
+// A row's store text is its bundle line without the hashes (ReportRow's fields, and the station).
+const LINE_START = Buffer.from('{"seq":');
+const PAYLOAD_KEY = Buffer.from(',"payload":');
 
-/** Copy src[from, to) to out at `at`; returns the new end (a loop for short runs: cheaper than a native call). */
-function put(out: Buffer, at: number, src: Buffer, from: number, to: number): number {
-  if (to - from > 48) {
-    out.set(src.subarray(from, to), at);
-    return at + to - from;
+const FAULT = Buffer.from('fault":');
+const CONFIRMED = Buffer.from('confirmed":');
+
+/**
+ * A relay action's payload as far as reportReads() asks about it, read off its bytes without
+ * parsing: a fault, or a read-back that is null or a mismatch, shows as `"fault":` or as
+ * `"confirmed":` followed by `n` or `"m`. Such a text found elsewhere (a per-channel result)
+ * only keeps a good action among the rows the report reads — where the report looks at it again.
+ */
+function maybeFaulty(e: BundleRow): { confirmed: null } | { confirmed: 'on' } {
+  const d = e.src;
+  const end = e.payloadEnd;
+  const has = (at: number, word: Buffer) => {
+    if (at + word.length > end) return false;
+    for (let k = 0; k < word.length; k++) if (d[at + k] !== word[k]) return false;
+    return true;
+  };
+  for (let i = e.payloadStart; i < end; i++) {
+    if (d[i] !== 0x22) continue;
+    const c = d[i + 1];
+    if (c === 0x66 /* f */ && has(i + 1, FAULT)) return { confirmed: null };
+    if (c === 0x63 /* c */ && has(i + 1, CONFIRMED)) {
+      const v = d[i + 1 + CONFIRMED.length];
+      if (v === 0x6e /* n */ || (v === 0x22 && d[i + 2 + CONFIRMED.length] === 0x6d) /* "m */) return { confirmed: null };
+    }
   }
-  for (let i = from; i < to; i++) out[at++] = src[i]!;
-  return at;
+  return { confirmed: 'on' };
 }
 
-/** Rows laid out for the store: texts copied from the bundle's bytes where they stand, hashes as binaries. */
+/** A growing byte buffer with its own ArrayBuffer (handed to the main thread, not copied). */
+class Bytes {
+  buf: Buffer;
+  length = 0;
+  constructor(size: number) {
+    this.buf = Buffer.from(new ArrayBuffer(Math.max(1 << 16, size)));
+  }
+  room(k: number): Buffer {
+    if (this.length + k > this.buf.length) {
+      const bigger = Buffer.from(new ArrayBuffer(Math.max(this.buf.length * 2, this.length + k)));
+      this.buf.copy(bigger, 0, 0, this.length);
+      this.buf = bigger;
+    }
+    return this.buf;
+  }
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+}
+
+/** One part of the rows (those a report reads, or the others): a JSON array per day run, written as rows come. */
+class Part {
+  readonly bytes: Bytes;
+  /** Rows of the current run written so far. */
+  private inRun = 0;
+  /** Byte range of each run's array: [open, end) at 2r, 2r + 1. */
+  readonly runs: number[] = [];
+
+  constructor(size: number) {
+    this.bytes = new Bytes(size);
+  }
+
+  openRun(): void {
+    this.runs.push(this.bytes.length);
+    this.bytes.room(1)[this.bytes.length++] = 0x5b; // [
+    this.inRun = 0;
+  }
+
+  closeRun(): void {
+    this.bytes.room(1)[this.bytes.length++] = 0x5d; // ]
+    this.runs.push(this.bytes.length);
+  }
+
+  /** Room for a row's text of up to `k` bytes; returns the buffer and where the text goes. */
+  startRow(k: number): Buffer {
+    const buf = this.bytes.room(k + 1);
+    if (this.inRun++ > 0) buf[this.bytes.length++] = COMMA;
+    return buf;
+  }
+}
+
+/**
+ * Rows laid out for the store: texts copied from the bundle's bytes where they stand, hashes
+ * as binaries, and the rows a report reads apart from the others (so reports parse only
+ * those) — each part already one JSON array per day run, so a day the store does not hold
+ * yet is written as it stands.
+ */
 function layOut(b: Bundle): RowChunks {
   const events = b.events;
   const n = events.length;
   const hashes = new Uint8Array(n * 32);
   const hashView = Buffer.from(hashes.buffer, hashes.byteOffset, hashes.byteLength);
-  const offsets = new Uint32Array(n + 1);
   const seals = new Uint8Array(n);
+  const inReport = new Uint8Array(n);
+  const rowStart = new Uint32Array(n);
+  const rowEnd = new Uint32Array(n);
   const runStarts: number[] = [];
   const runDays: string[] = [];
-  // Room for every row's text: its line is longer than the text kept (no hashes, no key names),
-  // so the bundle's size is enough. Its own ArrayBuffer: handed to the main thread, not copied.
-  const lines = events.length && events[0] instanceof BundleRow ? events[0].src.length : 0;
-  let items = Buffer.from(new ArrayBuffer(Math.max(1 << 16, lines)));
-  let o = 0;
-  const room = (k: number) => {
-    if (o + k <= items.length) return;
-    const bigger = Buffer.from(new ArrayBuffer(Math.max(items.length * 2, o + k)));
-    items.copy(bigger, 0, 0, o);
-    items = bigger;
-  };
+  // Each row's text is shorter than its line (no hashes): the bundle's size is room enough for both parts.
+  const size = events[0] instanceof BundleRow ? events[0].src.length : 0;
+  const report = new Part(size >> 1);
+  const other = new Part(size >> 1);
   let day = '';
   for (let i = 0; i < n; i++) {
     const e = events[i]!;
     hashView.write(e.hash, i * 32, 32, 'hex');
     if (e.type === 'seal') seals[i] = 1;
-    const d = e.local.slice(0, 10);
-    if (i === 0 || d !== day) {
-      day = d;
+    if (i === 0 || !e.local.startsWith(day)) {
+      if (i > 0) {
+        report.closeRun();
+        other.closeRun();
+      }
+      day = e.local.slice(0, 10);
       runStarts.push(i);
-      runDays.push(d);
+      runDays.push(day);
+      report.openRun();
+      other.openRun();
     }
-    offsets[i] = o;
+    const wanted = reportReads(e.type, () => (e instanceof BundleRow ? maybeFaulty(e) : e.payload));
+    if (wanted) inReport[i] = 1;
+    const to = wanted ? report : other;
     if (e instanceof BundleRow) {
-      // [seq,atMs,"local","type",payload] from the texts in the line, as they stand.
+      // The line without its hashes — {"seq":…,"station":…,"atMs":…,"local":…,"type":…,"payload":…}:
+      // two runs of its bytes, copied as they stand.
       const src = e.src;
-      room(8 + (e.seqEnd - e.seqStart) + (e.atMsEnd - e.atMsStart) + (e.localEnd - e.localStart) + (e.typeEnd - e.typeStart) + (e.payloadEnd - e.payloadStart));
-      items[o++] = 0x5b;
-      o = put(items, o, src, e.seqStart, e.seqEnd);
-      items[o++] = COMMA;
-      o = put(items, o, src, e.atMsStart, e.atMsEnd);
-      items[o++] = COMMA;
-      o = put(items, o, src, e.localStart, e.localEnd);
-      items[o++] = COMMA;
-      o = put(items, o, src, e.typeStart, e.typeEnd);
-      items[o++] = COMMA;
-      o = put(items, o, src, e.payloadStart, e.payloadEnd);
-      items[o++] = 0x5d;
-      items[o++] = COMMA;
+      const head = e.seqStart - LINE_START.length;
+      const tail = e.payloadStart - PAYLOAD_KEY.length;
+      const items = to.startRow(e.typeEnd - head + e.payloadEnd + 1 - tail);
+      let o = (rowStart[i] = to.bytes.length);
+      items.set(src.subarray(head, e.typeEnd), o);
+      o += e.typeEnd - head;
+      items.set(src.subarray(tail, e.payloadEnd + 1), o);
+      o += e.payloadEnd + 1 - tail;
+      rowEnd[i] = to.bytes.length = o;
     } else {
-      const text = `[${JSON.stringify(e.seq)},${JSON.stringify(e.atMs)},${JSON.stringify(e.local)},${JSON.stringify(e.type)},${canonicalJson(e.payload)}],`;
+      const q = JSON.stringify;
+      const text = `{"seq":${q(e.seq)},"station":${q(e.station)},"atMs":${q(e.atMs)},"local":${q(e.local)},"type":${q(e.type)},"payload":${canonicalJson(e.payload)}}`;
       const k = Buffer.byteLength(text, 'utf8');
-      room(k);
-      o += items.write(text, o, k, 'utf8');
+      const items = to.startRow(k);
+      rowStart[i] = to.bytes.length;
+      rowEnd[i] = to.bytes.length += items.write(text, to.bytes.length, k, 'utf8');
     }
   }
-  offsets[n] = o;
-  return { count: n, firstSeq: events[0]!.seq, firstPrevHash: events[0]!.prevHash, hashes, items: items.subarray(0, o), offsets, seals, runStarts, runDays };
+  report.closeRun();
+  other.closeRun();
+  return {
+    count: n, firstSeq: events[0]!.seq, firstPrevHash: events[0]!.prevHash, hashes, seals, inReport, rowStart, rowEnd,
+    runStarts, runDays, reportItems: report.bytes.view(), reportRuns: Uint32Array.from(report.runs),
+    otherItems: other.bytes.view(), otherRuns: Uint32Array.from(other.runs),
+  };
 }
 
 export function prepareBundle(b: Bundle, opts: { publicKeys?: string[] } = {}): PreparedBundle {
@@ -112,7 +197,8 @@ export function prepareFile(file: string, nowMs?: number): PreparedBundle {
 /** The buffers of a prepared bundle, handed over to another thread rather than copied. */
 export function transferables(p: PreparedBundle): ArrayBuffer[] {
   if (!p.rows) return [];
-  return [p.rows.hashes.buffer, p.rows.items.buffer, p.rows.offsets.buffer, p.rows.seals.buffer] as ArrayBuffer[];
+  const r = p.rows;
+  return [r.hashes, r.seals, r.inReport, r.rowStart, r.rowEnd, r.reportItems, r.reportRuns, r.otherItems, r.otherRuns].map((a) => a.buffer) as ArrayBuffer[];
 }
 
 interface WorkerReply {
@@ -176,7 +262,7 @@ export async function prepareFilesInOrder(
         const worker = new Worker(new URL('./prepare-worker.js', import.meta.url), {
           workerData: { nowMs: opts.nowMs, lang: getLang() },
           // A bundle's rows live until it is laid out: a larger young generation keeps them from being copied over and over.
-          resourceLimits: { maxYoungGenerationSizeMb: 96 },
+          resourceLimits: { maxYoungGenerationSizeMb: 192 },
         });
         const feed = () => {
           if (next >= files.length || failure !== null) {

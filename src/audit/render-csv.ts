@@ -1,6 +1,6 @@
 /** The report as CSV: one row per slot, UTF-8 with a BOM so Excel shows Vietnamese. */
 import { t } from '../i18n/index.js';
-import type { AuditReport } from './model.js';
+import type { AuditReport, StationReport } from './model.js';
 import { clockOf } from './dates.js';
 import { reasonText } from './render-text.js';
 
@@ -10,6 +10,8 @@ export const CSV_COLUMNS = [
 ] as const;
 
 function field(v: string | number): string {
+  // A whole number never needs quoting (a leading minus is a number, not a formula).
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
   const s = String(v);
   // Quote when needed; a leading = + - @ is neutralised so Excel does not run it as a formula.
   const safe = /^[=+\-@]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s) ? `'${s}` : s;
@@ -17,22 +19,34 @@ function field(v: string | number): string {
 }
 
 export function renderCsv(report: AuditReport): string {
-  const rows: string[] = [CSV_COLUMNS.map((c) => field(t(`audit.col.${c}`))).join(',')];
-  for (const s of report.stations) {
-    for (const d of s.days) {
-      for (const x of d.slots) {
-        rows.push([
-          s.station.id, x.date, x.slot, x.program, x.title, clockOf(x.start), clockOf(x.end),
-          t(x.required ? 'audit.yes' : 'audit.no'), x.priority, x.zones.join(' '), t(`audit.status.${x.status}`),
-          x.secondsRequired, x.secondsAired, x.secondsFallback, x.secondsDeadAir, Math.round(x.lateMs / 1000),
-          x.reasons.map(reasonText).join('; '),
-          x.bulletins.map((b) => b.bulletin).join(' '),
-          [...new Set(x.bulletins.map((b) => b.language))].join(' '),
-          [...new Set(x.bulletins.map((b) => b.approvedBy))].join('; '),
-          x.correctedBy ? `#${x.correctedBy.seq} ${x.correctedBy.user}: ${x.correctedBy.reason}` : '',
-        ].map(field).join(','));
-      }
+  return csvDocument(report.stations.map(csvStationRows));
+}
+
+/** The CSV rows of one station (no header), CRLF between them: a worker can render them on its own. */
+export function csvStationRows(s: StationReport): string {
+  const rows: string[] = [];
+  // The few translated words, looked up once rather than per row.
+  const words = new Map<string, string>();
+  const word = (key: string) => words.get(key) ?? (words.set(key, t(key)), words.get(key)!);
+  for (const d of s.days) {
+    for (const x of d.slots) {
+      rows.push([
+        s.station.id, x.date, x.slot, x.program, x.title, clockOf(x.start), clockOf(x.end),
+        word(x.required ? 'audit.yes' : 'audit.no'), x.priority, x.zones.join(' '), word(`audit.status.${x.status}`),
+        x.secondsRequired, x.secondsAired, x.secondsFallback, x.secondsDeadAir, Math.round(x.lateMs / 1000),
+        x.reasons.map(reasonText).join('; '),
+        x.bulletins.map((b) => b.bulletin).join(' '),
+        [...new Set(x.bulletins.map((b) => b.language))].join(' '),
+        [...new Set(x.bulletins.map((b) => b.approvedBy))].join('; '),
+        x.correctedBy ? `#${x.correctedBy.seq} ${x.correctedBy.user}: ${x.correctedBy.reason}` : '',
+      ].map(field).join(','));
     }
   }
-  return '\uFEFF' + rows.join('\r\n') + '\r\n';
+  return rows.join('\r\n');
+}
+
+/** The whole CSV file from each station's rows (as csvStationRows gives them): BOM, header, CRLF line ends. */
+export function csvDocument(stationRows: string[]): string {
+  const header = CSV_COLUMNS.map((c) => field(t(`audit.col.${c}`))).join(',');
+  return '\uFEFF' + [header, ...stationRows.filter((r) => r !== '')].join('\r\n') + '\r\n';
 }

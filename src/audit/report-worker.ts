@@ -3,14 +3,17 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { setLang, type Lang } from '../i18n/index.js';
 import { openDistrictStore } from '../journal/index.js';
 import { reportsFromStore } from './sources.js';
+import { csvStationRows } from './render-csv.js';
 
 const { storePath, from, to, lang } = workerData as { storePath: string; from: string; to: string; lang: Lang };
 setLang(lang);
 const store = openDistrictStore(storePath);
 
-parentPort!.on('message', ({ index, station }: { index: number; station: string }) => {
+parentPort!.on('message', ({ index, station, csv }: { index: number; station: string; csv?: boolean }) => {
   try {
-    parentPort!.postMessage({ index, report: reportsFromStore(store, from, to, { station })[0] });
+    const report = reportsFromStore(store, from, to, { station })[0]!;
+    // CSV rows are rendered here: a string is far cheaper to hand over than the report's objects.
+    parentPort!.postMessage(csv ? { index, csv: csvStationRows(report) } : { index, report });
   } catch (e) {
     parentPort!.postMessage({ index, error: e instanceof Error ? e.message : String(e) });
   }

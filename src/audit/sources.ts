@@ -14,7 +14,9 @@ import {
   type DistrictStore,
   type JournalEvent,
 } from '../journal/index.js';
-import { buildStationReport, REPORT_EVENT_TYPES, type StationInfo, type StationReport } from './model.js';
+import { buildReport, buildStationReport, REPORT_EVENT_TYPES, type StationInfo, type StationReport } from './model.js';
+import { renderReport, type ReportFormat } from './render.js';
+import { csvDocument } from './render-csv.js';
 import { addDays, datesBetween, todayIn } from './dates.js';
 import { makeHeader, selectBundleRows, writeBundle, type BundleHeader } from './bundle.js';
 
@@ -72,50 +74,79 @@ export function reportsFromStore(
   });
 }
 
+interface ParallelOptions {
+  station?: string;
+  onStation?: (n: number, total: number, id: string) => void;
+  threads?: number;
+}
+
 /**
  * The same reports, built in worker threads (one per core) when there are several stations:
  * reading and parsing a station-year is CPU work, and stations are independent.
  */
-export async function reportsFromStoreParallel(
-  storePath: string,
-  from: string,
-  to: string,
-  opts: { station?: string; onStation?: (n: number, total: number, id: string) => void; threads?: number } = {},
-): Promise<StationReport[]> {
+export async function reportsFromStoreParallel(storePath: string, from: string, to: string, opts: ParallelOptions = {}): Promise<StationReport[]> {
+  const ids = parallelStations(storePath, opts);
+  if (!ids) return withStore(storePath, (store) => reportsFromStore(store, from, to, opts));
+  return inWorkers<StationReport>(storePath, from, to, ids, false, opts);
+}
+
+/**
+ * A report from the store rendered in `format`. CSV rows of several stations are rendered in
+ * the worker threads too, station by station, and joined here.
+ */
+export async function renderFromStoreParallel(storePath: string, from: string, to: string, format: ReportFormat, opts: ParallelOptions & { nowMs?: number } = {}): Promise<string> {
+  const ids = format === 'csv' ? parallelStations(storePath, opts) : null;
+  if (!ids) return renderReport(buildReport(await reportsFromStoreParallel(storePath, from, to, opts), from, to, opts.nowMs), format);
+  return csvDocument(await inWorkers<string>(storePath, from, to, ids, true, opts));
+}
+
+function withStore<T>(storePath: string, fn: (store: DistrictStore) => T): T {
   const store = openDistrictStore(storePath);
-  let ids: string[];
   try {
-    const all = store.stations().map((s) => s.id);
-    const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), all.length));
-    if (opts.station || threads === 1) return reportsFromStore(store, from, to, opts);
-    ids = all;
+    return fn(store);
   } finally {
     store.close();
   }
+}
+
+/** The stations to share among worker threads; null when one thread will do (one station asked for, one core, one station). */
+function parallelStations(storePath: string, opts: ParallelOptions): string[] | null {
+  return withStore(storePath, (store) => {
+    const all = store.stations().map((s) => s.id);
+    const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), all.length));
+    return opts.station || threads === 1 ? null : all;
+  });
+}
+
+async function inWorkers<T>(storePath: string, from: string, to: string, ids: string[], csv: boolean, opts: ParallelOptions): Promise<T[]> {
   const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), ids.length));
   const { Worker } = await import('node:worker_threads');
-  const reports: StationReport[] = new Array(ids.length);
+  const results: T[] = new Array(ids.length);
   let next = 0;
   let done = 0;
   await Promise.all(
     Array.from({ length: threads }, () =>
       new Promise<void>((resolve, reject) => {
-        const worker = new Worker(new URL('./report-worker.js', import.meta.url), { workerData: { storePath, from, to, lang: getLang() } });
+        const worker = new Worker(new URL('./report-worker.js', import.meta.url), {
+          workerData: { storePath, from, to, lang: getLang() },
+          // A station-year's parsed rows live until its report is built: room for them in the young generation.
+          resourceLimits: { maxYoungGenerationSizeMb: 192 },
+        });
         const feed = () => {
           if (next >= ids.length) {
             void worker.terminate().then(() => resolve());
             return;
           }
           const index = next++;
-          worker.postMessage({ index, station: ids[index] });
+          worker.postMessage({ index, station: ids[index], csv });
         };
-        worker.on('message', (reply: { index: number; report?: StationReport; error?: string }) => {
+        worker.on('message', (reply: { index: number; report?: StationReport; csv?: string; error?: string }) => {
           if (reply.error !== undefined) {
             void worker.terminate();
             reject(new LoaxaError('cli.internal', { detail: reply.error }, EXIT.FAULT));
             return;
           }
-          reports[reply.index] = reply.report!;
+          results[reply.index] = (csv ? reply.csv : reply.report) as T;
           opts.onStation?.(++done, ids.length, ids[reply.index]!);
           feed();
         });
@@ -124,7 +155,7 @@ export async function reportsFromStoreParallel(
       }),
     ),
   );
-  return reports;
+  return results;
 }
 
 export interface StationListing {

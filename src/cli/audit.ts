@@ -185,14 +185,15 @@ export function registerAudit(program: Command): void {
         if (!(audit.REPORT_FORMATS as readonly string[]).includes(format)) throw new LoaxaError('audit.format.unknown', { format }, EXIT.USAGE);
         const chalk = (await import('chalk')).default;
         if (opts.output) chalk.level = 0; // a file gets no terminal colours
-        let stations;
+        let text: string;
         if (opts.db) {
           const info = opts.schedule ? await stationFromSchedule(opts.schedule) : undefined;
-          stations = [audit.reportFromJournal(opts.db, from, to, { station: opts.station, info })];
+          const stations = [audit.reportFromJournal(opts.db, from, to, { station: opts.station, info })];
+          text = audit.renderReport(audit.buildReport(stations, from, to), format as (typeof audit.REPORT_FORMATS)[number]);
         } else {
           const spinner = await progress(format !== 'json');
           try {
-            stations = await audit.reportsFromStoreParallel(opts.store!, from, to, {
+            text = await audit.renderFromStoreParallel(opts.store!, from, to, format as (typeof audit.REPORT_FORMATS)[number], {
               station: opts.station,
               onStation: (n, total, id) => spinner?.update(t('audit.report.progress', { n, total, station: id })),
             });
@@ -200,7 +201,6 @@ export function registerAudit(program: Command): void {
             spinner?.stop();
           }
         }
-        const text = audit.renderReport(audit.buildReport(stations, from, to), format as (typeof audit.REPORT_FORMATS)[number]);
         if (opts.output) {
           const { writeFileSync } = await import('node:fs');
           writeFileSync(opts.output, text);

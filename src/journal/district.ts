@@ -74,8 +74,11 @@ export const DISTRICT_MIGRATIONS: ReadonlyArray<string> = [
    );`,
   // 2: rows kept per station and local day (a "chunk": a run of consecutive seqs of one local
   // date) instead of one indexed row each — a district-year is ~11,000 chunks, not ~2 million
-  // rows. A chunk holds its rows as one JSON array ([seq, at_ms, local, type, payload] each)
-  // and their hashes as 32-byte binaries; `events` stays readable as a view over the chunks.
+  // rows. A chunk holds its rows as JSON arrays ({seq, station, atMs, local, type, payload} each) and
+  // their hashes as 32-byte binaries. Rows a report reads are kept apart from the others
+  // (`split` = 1: the importer chose them), so a report parses only those; rows migrated from
+  // the old table are all in other_rows (`split` = 0: a report reads both). `events` stays
+  // readable as a view over the chunks.
   `CREATE TABLE event_chunks (
      station TEXT NOT NULL,
      first_seq INTEGER NOT NULL,
@@ -84,13 +87,15 @@ export const DISTRICT_MIGRATIONS: ReadonlyArray<string> = [
      last_day TEXT NOT NULL,
      first_prev_hash TEXT NOT NULL,
      hashes BLOB NOT NULL,
-     rows BLOB NOT NULL,
+     split INTEGER NOT NULL,
+     report_rows BLOB NOT NULL,
+     other_rows BLOB NOT NULL,
      PRIMARY KEY (station, first_seq)
    );
    CREATE INDEX event_chunks_days ON event_chunks(station, last_day);
-   INSERT INTO event_chunks (station, first_seq, last_seq, first_day, last_day, first_prev_hash, hashes, rows)
-     SELECT station, min(seq), max(seq), day, day, '', unhex(group_concat(hash, '' ORDER BY seq)),
-            CAST(json_group_array(json_array(seq, at_ms, local, type, json(payload)) ORDER BY seq) AS BLOB)
+   INSERT INTO event_chunks (station, first_seq, last_seq, first_day, last_day, first_prev_hash, hashes, split, report_rows, other_rows)
+     SELECT station, min(seq), max(seq), day, day, '', unhex(group_concat(hash, '' ORDER BY seq)), 0, CAST('[]' AS BLOB),
+            CAST(json_group_array(json_object('seq', seq, 'station', station, 'atMs', at_ms, 'local', local, 'type', type, 'payload', json(payload)) ORDER BY seq) AS BLOB)
      FROM (SELECT *, substr(local, 1, 10) AS day,
                   seq - row_number() OVER (PARTITION BY station, substr(local, 1, 10) ORDER BY seq) AS run FROM events)
      GROUP BY station, day, run;
@@ -100,11 +105,18 @@ export const DISTRICT_MIGRATIONS: ReadonlyArray<string> = [
    DROP TRIGGER events_no_delete;
    DROP TABLE events;
    CREATE VIEW events AS
-     SELECT c.station AS station, j.value ->> 0 AS seq, j.value ->> 1 AS at_ms, j.value ->> 2 AS local, j.value ->> 3 AS type,
-            json_extract(j.value, '$[4]') AS payload,
-            CASE WHEN j.key = 0 THEN c.first_prev_hash ELSE lower(hex(substr(c.hashes, j.key * 32 - 31, 32))) END AS prev_hash,
-            lower(hex(substr(c.hashes, j.key * 32 + 1, 32))) AS hash
-     FROM event_chunks c, json_each(CAST(c.rows AS TEXT)) j;
+     SELECT station, seq, at_ms, local, type, payload,
+            CASE WHEN seq = first_seq THEN first_prev_hash ELSE lower(hex(substr(hashes, (seq - first_seq - 1) * 32 + 1, 32))) END AS prev_hash,
+            lower(hex(substr(hashes, (seq - first_seq) * 32 + 1, 32))) AS hash
+     FROM (
+       SELECT c.station, c.first_seq, c.first_prev_hash, c.hashes, j.value ->> 'seq' AS seq, j.value ->> 'atMs' AS at_ms,
+              j.value ->> 'local' AS local, j.value ->> 'type' AS type, json_extract(j.value, '$.payload') AS payload
+       FROM event_chunks c, json_each(CAST(c.report_rows AS TEXT)) j
+       UNION ALL
+       SELECT c.station, c.first_seq, c.first_prev_hash, c.hashes, j.value ->> 'seq', j.value ->> 'atMs',
+              j.value ->> 'local', j.value ->> 'type', json_extract(j.value, '$.payload')
+       FROM event_chunks c, json_each(CAST(c.other_rows AS TEXT)) j
+     );
    CREATE TRIGGER event_chunks_no_update BEFORE UPDATE ON event_chunks
      BEGIN SELECT RAISE(ABORT, 'district rows are append-only'); END;
    CREATE TRIGGER event_chunks_no_delete BEFORE DELETE ON event_chunks
@@ -150,20 +162,27 @@ export interface DistrictImport {
 
 /**
  * Verified rows of one bundle, laid out for the store: for row i (seq firstSeq + i) its hash
- * (32 bytes at i * 32 of `hashes`), its store text `[seq,atMs,"local","type",payload]` (bytes
- * offsets[i] to offsets[i + 1] - 1 of `items`, each followed by a comma), whether it is a seal,
- * and runs of one local date (row index where each starts, and its date).
+ * (32 bytes at i * 32 of `hashes`), whether it is a seal, and its store text
+ * `{"seq":…,"station":…,"atMs":…,"local":…,"type":…,"payload":…}` — bytes rowStart[i] to
+ * rowEnd[i] of `reportItems` when a report reads the row (inReport[i]), else of `otherItems`.
+ * Rows come in runs of one local date (runStarts: the row each starts at; runDays: its date);
+ * each part holds each run's rows as one JSON array, bytes reportRuns[2r] to reportRuns[2r + 1].
  */
 export interface RowChunks {
   count: number;
   firstSeq: number;
   firstPrevHash: string;
   hashes: Uint8Array;
-  items: Uint8Array;
-  offsets: Uint32Array;
   seals: Uint8Array;
+  inReport: Uint8Array;
+  rowStart: Uint32Array;
+  rowEnd: Uint32Array;
   runStarts: number[];
   runDays: string[];
+  reportItems: Uint8Array;
+  reportRuns: Uint32Array;
+  otherItems: Uint8Array;
+  otherRuns: Uint32Array;
 }
 
 /** What the store holds of a station's chunk, for checking a bundle against it. */
@@ -208,7 +227,7 @@ export class DistrictStore {
     this.db.pragma('cache_size = -65536');
     this.migrate(version);
     this.insertChunk = this.db.prepare(
-      'INSERT INTO event_chunks (station, first_seq, last_seq, first_day, last_day, first_prev_hash, hashes, rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO event_chunks (station, first_seq, last_seq, first_day, last_day, first_prev_hash, hashes, split, report_rows, other_rows) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)',
     );
     this.bumpDay = this.db.prepare(
       'INSERT INTO station_days (station, day, events) VALUES (?, ?, ?) ON CONFLICT (station, day) DO UPDATE SET events = events + excluded.events',
@@ -339,21 +358,22 @@ export class DistrictStore {
    */
   insertRowRange(station: string, rows: RowChunks, from: number, to: number): number {
     const perDay = new Map<string, number>();
-    const items = Buffer.from(rows.items.buffer, rows.items.byteOffset, rows.items.byteLength);
     const hashes = Buffer.from(rows.hashes.buffer, rows.hashes.byteOffset, rows.hashes.byteLength);
     // The run holding row `from`, then run by run.
     let run = 0;
     while (run + 1 < rows.runStarts.length && rows.runStarts[run + 1]! <= from) run++;
     for (let a = from; a < to; run++) {
-      const b = Math.min(to, rows.runStarts[run + 1] ?? to);
+      const runEnd = rows.runStarts[run + 1] ?? rows.count;
+      const b = Math.min(to, runEnd);
       const day = rows.runDays[run]!;
       const prevHash = a === 0 ? rows.firstPrevHash : hashes.toString('hex', (a - 1) * 32, a * 32);
-      // The rows' texts, each followed by a comma: the last comma becomes the closing bracket.
-      const text = Buffer.allocUnsafe(rows.offsets[b]! - rows.offsets[a]! + 1);
-      text[0] = 0x5b; // [
-      items.copy(text, 1, rows.offsets[a]!, rows.offsets[b]!);
-      text[text.length - 1] = 0x5d; // ]
-      this.insertChunk.run(station, rows.firstSeq + a, rows.firstSeq + b - 1, day, day, prevHash, hashes.subarray(a * 32, b * 32), text);
+      // A whole day run is written as laid out; part of one (the store holds the rest) is cut from its rows.
+      const whole = a === rows.runStarts[run] && b === runEnd;
+      this.insertChunk.run(
+        station, rows.firstSeq + a, rows.firstSeq + b - 1, day, day, prevHash, hashes.subarray(a * 32, b * 32),
+        whole ? bytesOf(rows.reportItems, rows.reportRuns[2 * run]!, rows.reportRuns[2 * run + 1]!) : partArray(rows, rows.reportItems, 1, a, b),
+        whole ? bytesOf(rows.otherItems, rows.otherRuns[2 * run]!, rows.otherRuns[2 * run + 1]!) : partArray(rows, rows.otherItems, 0, a, b),
+      );
       let events = 0;
       for (let i = a; i < b; i++) if (!rows.seals[i]) events++;
       if (events) perDay.set(day, (perDay.get(day) ?? 0) + events);
@@ -391,22 +411,35 @@ export class DistrictStore {
 
   /**
    * What a report reads of a station's rows whose local date is within [fromDay, toDay], by
-   * seq (hashes were checked on import): the chunks of those days, each parsed once.
+   * seq (hashes were checked on import): the chunks of those days, each parsed once — a row's
+   * text is already a ReportRow's JSON.
    */
-  *reportRows(station: string, fromDay: string, toDay: string, types?: readonly EventType[]): IterableIterator<ReportRow> {
+  reportRows(station: string, fromDay: string, toDay: string, types?: readonly EventType[]): ReportRow[] {
     const wanted = types && types.length ? new Set<string>(types) : null;
-    const texts = this.db
-      .prepare('SELECT CAST(rows AS TEXT) FROM event_chunks WHERE station = ? AND last_day >= ? AND first_day <= ? ORDER BY first_seq')
-      .pluck()
-      .all(station, fromDay, toDay) as string[];
+    // Chunks the importer split give only the rows a report reads; older ones give all theirs.
+    const parts = this.db
+      .prepare(
+        `SELECT first_day >= ? AND last_day <= ?, CAST(report_rows AS TEXT), CASE split WHEN 1 THEN NULL ELSE CAST(other_rows AS TEXT) END
+         FROM event_chunks WHERE station = ? AND last_day >= ? AND first_day <= ? ORDER BY first_seq`,
+      )
+      .raw(true)
+      .all(fromDay, toDay, station, fromDay, toDay) as Array<[number, string, string | null]>;
     const toLimit = toDay + '~';
-    for (const text of texts) {
-      for (const r of JSON.parse(text) as Array<[number, number, string, string, JournalEvent['payload']]>) {
-        if (wanted && !wanted.has(r[3])) continue;
-        if (r[2] < fromDay || r[2] >= toLimit) continue;
-        yield { seq: r[0], atMs: r[1], local: r[2], type: r[3] as EventType, payload: r[4] };
+    const out: ReportRow[] = [];
+    for (const [inside, reportText, otherText] of parts) {
+      let rows = JSON.parse(reportText) as ReportRow[];
+      if (otherText === null && inside) {
+        for (const r of rows) if (!wanted || wanted.has(r.type)) out.push(r);
+        continue;
+      }
+      if (otherText !== null) rows = rows.concat(JSON.parse(otherText) as ReportRow[]).sort((x, y) => x.seq - y.seq);
+      for (const r of rows) {
+        if (wanted && !wanted.has(r.type)) continue;
+        if (r.local < fromDay || r.local >= toLimit) continue;
+        out.push(r);
       }
     }
+    return out;
   }
 
   count(station?: string): number {
@@ -419,6 +452,27 @@ export class DistrictStore {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** Bytes [from, to) of an array handed over from a worker (a plain Uint8Array there), as a Buffer SQLite binds as a BLOB. */
+function bytesOf(a: Uint8Array, from: number, to: number): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset + from, to - from);
+}
+
+/** Rows [from, to) of one part (inReport[i] === which) as one JSON array. */
+function partArray(rows: RowChunks, items: Uint8Array, which: number, from: number, to: number): Buffer {
+  const texts: Uint8Array[] = [];
+  for (let i = from; i < to; i++) if (rows.inReport[i] === which) texts.push(items.subarray(rows.rowStart[i]!, rows.rowEnd[i]!));
+  const out = Buffer.allocUnsafe(texts.reduce((n, x) => n + x.length + 1, 0) + (texts.length ? 1 : 2));
+  let o = 0;
+  out[o++] = 0x5b; // [
+  texts.forEach((x, k) => {
+    if (k) out[o++] = 0x2c; // ,
+    out.set(x, o);
+    o += x.length;
+  });
+  out[o++] = 0x5d; // ]
+  return out;
 }
 
 function toStation(r: Record<string, unknown>): DistrictStation {

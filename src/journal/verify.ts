@@ -220,7 +220,8 @@ export function verifyEvents(events: Iterable<JournalEvent>, opts: VerifyOptions
       return stop(classify(ev, expectedSeq, prevHash, prev, rest));
     }
     if (result.firstSeq === null) result.firstSeq = ev.seq;
-    const day = typeof ev.local === 'string' ? ev.local.slice(0, 10) : '';
+    // Rows of one day come together: reuse the day's string rather than cutting a new one per row.
+    const day: string = typeof ev.local !== 'string' ? '' : currentDay !== null && currentDay.length === 10 && ev.local.startsWith(currentDay) ? currentDay : ev.local.slice(0, 10);
     if (ev.type === 'seal') {
       const p = (ev.payloadJson !== undefined ? JSON.parse(ev.payloadJson) : ev.payload) as SealPayload;
       const check = verifySeal(p, trusted.length ? trustedSet : undefined);
