@@ -389,6 +389,8 @@ export class Engine {
    */
   private armEnd(run: Run): void {
     run.tRelease?.cancel();
+    // A programme resumed after an emergency holds its zones anew: an earlier hand-over is spent.
+    run.released = null;
     run.tRelease = this.clock.setTimer(run.endMs - this.relayAdvanceMs, () => {
       run.tRelease = null;
       run.released = this.zones.release(run.key, run.slot.id, { atMs: run.endMs });

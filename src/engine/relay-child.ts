@@ -5,8 +5,8 @@ import { SystemClock } from './clock.js';
 import type { RelayCall, RelayReply } from './relay-process.js';
 
 const clock = new SystemClock();
-const post = (m: RelayReply) => {
-  if (process.connected) process.send!(m);
+const post = (m: RelayReply, then?: () => void) => {
+  if (process.connected) process.send!(m, undefined, undefined, then);
 };
 let zones: ZoneController | null = null;
 
@@ -57,8 +57,8 @@ process.on('message', (m: RelayCall) => {
         post({ kind: 'opened' });
       },
       (e: unknown) => {
-        post({ kind: 'error', id: null, error: errorToWire(e) });
-        process.disconnect();
+        // Let the error reach the daemon before the channel closes.
+        post({ kind: 'error', id: null, error: errorToWire(e) }, () => process.disconnect());
       },
     );
     return;

@@ -10,7 +10,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { errorFromWire, getLang, type WireError } from '../i18n/index.js';
+import { EXIT, LoaxaError, errorFromWire, getLang, type WireError } from '../i18n/index.js';
 import type { RelayEvent, SwitchOffOptions, SwitchOnOptions, ZoneReport, ZoneStatus } from '../relay/index.js';
 import type { Schedule } from '../schedule/types.js';
 
@@ -56,7 +56,7 @@ export function openRelayProcess(schedule: Schedule, onEvent: (event: RelayEvent
   let opened = false;
   const send = (m: RelayCall) => child.send(m);
   const call = <T>(method: Extract<RelayCall, { kind: 'call' }>['method'], ...args: unknown[]): Promise<T> => {
-    if (child.exitCode !== null || child.signalCode !== null || !child.connected) return Promise.reject(new Error('relay process has ended'));
+    if (child.exitCode !== null || child.signalCode !== null || !child.connected) return Promise.reject(new LoaxaError('engine.relay.processEnded', { detail: 'closed' }, EXIT.FAULT));
     const id = ++next;
     return new Promise<T>((resolve, reject) => {
       waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
@@ -65,11 +65,12 @@ export function openRelayProcess(schedule: Schedule, onEvent: (event: RelayEvent
   };
   return new Promise<RelayControl>((resolve, reject) => {
     const ended = (why: string) => {
-      const e = new Error(`relay process ended: ${why}${stderr.trim() ? ` (${stderr.trim().split('\n').at(-1)})` : ''}`);
+      const last = stderr.trim().split('\n').at(-1);
+      const e = new LoaxaError('engine.relay.processEnded', { detail: last ? `${why}: ${last}` : why }, EXIT.FAULT);
       for (const w of waiting.values()) w.reject(e);
       waiting.clear();
       reject(e);
-      if (opened && !closing) onExit(e.message);
+      if (opened && !closing) onExit(e.render());
     };
     child.on('error', (e) => ended(e.message));
     child.on('exit', (code, signal) => ended(signal ?? `exit ${code}`));

@@ -73,6 +73,29 @@ describe('loaxa run — faults on a live slot', () => {
     const result = s.events('slot.result')[0]!.payload;
     expect(result.reasons.join(' ')).toMatch(/audio restarted/);
   });
+
+  it('the relay process dies mid-slot: the outage is journalled, it is started again and the zones come back on', async () => {
+    station = await liveStation(11, [{ id: 'tiep-song', duration: '14s', source: 'tinh' }]);
+    const s = station;
+    const daemon = spawnDaemon(s.file, ['--for', `${Math.ceil((s.startMs + 14_000 - Date.now()) / 1000) + 5}s`]);
+    await daemon.waitFor('control socket');
+    await until(s.startMs + 1000);
+    const relayProcess = childrenOf(daemon.child.pid!).find((pid) => cmdline(pid).includes('relay-child'));
+    expect(relayProcess, childrenOf(daemon.child.pid!).map(cmdline).join('\n')).toBeDefined();
+    const killedAt = Date.now();
+    process.kill(relayProcess!, 'SIGKILL');
+    expect(await daemon.exited, daemon.output()).toBe(0);
+
+    const outages = s.events('relay.outage').map((e) => e.payload);
+    expect(outages[0], daemon.output()).toMatchObject({ board: 'tu-loa' });
+    expect(String(outages[0]!.reason)).toMatch(/relay process ended/);
+    expect(outages.some((o) => o.endedAt), daemon.output()).toBe(true);
+    // Opened again (everything off first, the safe state), then the slot's zones and amplifier back on.
+    expect(coilAt(s.board, 0, true, killedAt)).not.toBeNull();
+    expect(coilAt(s.board, 7, true, killedAt)).not.toBeNull();
+    // Audio never depended on it.
+    expect(s.events('slot.result')[0]!.payload.secondsAired).toBeGreaterThan(12);
+  });
 });
 
 function cmdline(pid: number): string {

@@ -35,6 +35,7 @@ export const engine = {
   'engine.log.relayFault': { en: 'relay fault ({slot}): {detail}', vi: 'lỗi rơ-le ({slot}): {detail}' },
   'engine.log.relayEvent': { en: 'relay {board} ({port}) {zones} → {wanted}: {confirmed}', vi: 'rơ-le {board} ({port}) {zones} → {wanted}: {confirmed}' },
   'engine.log.relayOutage': { en: 'relay board {board} on {port} unreachable ({reason}); zones {zones}', vi: 'mất kết nối bảng rơ-le {board} ở {port} ({reason}); vùng loa {zones}' },
+  'engine.relay.processEnded': { en: 'the relay process ended ({detail})', vi: 'tiến trình điều khiển rơ-le đã dừng ({detail})' },
   'engine.log.relayBack': { en: 'relay board {board} on {port} is back after {seconds} s', vi: 'bảng rơ-le {board} ở {port} đã kết nối lại sau {seconds} giây' },
   'engine.log.audioFailed': { en: 'audio failed ({slot}): {detail}', vi: 'lỗi âm thanh ({slot}): {detail}' },
   'engine.log.audioEvent': { en: '{slot}: {event} {detail}', vi: '{slot}: {event} {detail}' },
