@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const title = 'Engine: slot timing vs cron + ffmpeg and Liquidsoap; idle daemon';
 
@@ -76,13 +77,86 @@ function transitions(frames) {
   return out;
 }
 
-function lateness(trans, kind, targets) {
+/** For each target, the nearest transition of that kind: { target, atMs }. */
+function matched(trans, kind, targets) {
   const times = trans.filter((t) => t.kind === kind).map((t) => t.atMs);
   return targets.map((target) => {
     let best = null;
     for (const t of times) if (best === null || Math.abs(t - target) < Math.abs(best - target)) best = t;
-    return best === null || Math.abs(best - target) > 3000 ? null : best - target;
+    return best === null || Math.abs(best - target) > 3000 ? null : { target, atMs: best };
   }).filter((v) => v !== null);
+}
+
+function lateness(trans, kind, targets) {
+  return matched(trans, kind, targets).map((m) => m.atMs - m.target);
+}
+
+/**
+ * The simulated board in a process of its own, doing nothing else: its frame timestamps are
+ * then not delayed by this process's work (the feed server, the pollers, garbage collection).
+ */
+async function startBoardProcess(root, dir) {
+  const script = `
+const { startSimulatedBoard } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist/relay/index.js')).href)});
+const board = await startSimulatedBoard({ dir: ${JSON.stringify(dir)} });
+console.log(JSON.stringify({ path: board.path }));
+let sent = 0;
+const flush = () => { while (sent < board.frames.length) { const f = board.frames[sent++]; console.log(JSON.stringify({ atMs: f.atMs, valid: f.valid, changes: f.changes })); } };
+setInterval(flush, 500);
+process.stdin.on('end', async () => { flush(); await board.close(); process.exit(0); });
+process.stdin.resume();
+`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const frames = [];
+  let path = null;
+  let buf = '';
+  const ready = new Promise((resolve, reject) => {
+    child.on('exit', (code) => reject(new Error(`board process exited (${code})`)));
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      buf += d;
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = JSON.parse(buf.slice(0, i));
+        buf = buf.slice(i + 1);
+        if (line.path) {
+          path = line.path;
+          resolve();
+        } else frames.push(line);
+      }
+    });
+  });
+  await ready;
+  const exited = new Promise((r) => child.on('exit', r));
+  return { path, frames, close: async () => {
+    child.stdin.end();
+    await exited;
+  } };
+}
+
+/**
+ * A process that only keeps a 1 ms timer and notes when it fired late: a stall it sees is the
+ * machine's (the host, the kernel), not any one program's.
+ */
+function startStallProbe() {
+  const script = `let last = performance.now();
+setInterval(() => { const n = performance.now(); if (n - last > 6) console.log(JSON.stringify([Date.now(), Math.round(n - last - 1)])); last = n; }, 1);`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const stalls = [];
+  let buf = '';
+  child.stdout.setEncoding('utf8').on('data', (d) => {
+    buf += d;
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const [atMs, gapMs] = JSON.parse(buf.slice(0, i));
+      buf = buf.slice(i + 1);
+      stalls.push({ fromMs: atMs - gapMs, toMs: atMs, gapMs });
+    }
+  });
+  const exited = new Promise((r) => child.on('exit', r));
+  return { stalls, close: async () => {
+    child.kill('SIGTERM');
+    await exited;
+  } };
 }
 
 function schedulePlan(firstMs) {
@@ -117,7 +191,8 @@ ${programs}
 async function runLoaxa(root, audio, relay) {
   const dir = mkdtempSync(join(tmpdir(), 'loaxa-bench-engine-'));
   const feed = await audio.startDemoFeed({ frequency: 440 });
-  const board = await relay.startSimulatedBoard({ dir });
+  const board = await startBoardProcess(root, dir);
+  const probe = startStallProbe();
   const plan = schedulePlan(Math.ceil((Date.now() + 14_000) / 1000) * 1000);
   const file = writeSchedule(dir, board.path, feed.url, plan);
   const last = plan[plan.length - 1];
@@ -138,7 +213,19 @@ async function runLoaxa(root, audio, relay) {
     if (t !== null) onsets.push(t - s.startMs);
   }
   await exited;
+  await board.close();
+  await probe.close();
   const trans = transitions(board.frames);
+  // Commands more than 10 ms late, and how many of them fell in a stall the probe saw too.
+  const allMatched = [
+    ...matched(trans, 'zones-on', plan.map((s) => s.startMs - WARMUP_MS - ZONE_LEAD_MS)),
+    ...matched(trans, 'amp-on', plan.map((s) => s.startMs - WARMUP_MS)),
+    ...matched(trans, 'amp-off', plan.map((s) => s.endMs)),
+    ...matched(trans, 'zones-off', plan.map((s) => s.endMs + COOLDOWN_MS)),
+  ];
+  const lateOnes = allMatched.filter((m) => m.atMs - m.target > 10);
+  const stalled = lateOnes.filter((m) => probe.stalls.some((st) => st.toMs >= m.target && st.fromMs <= m.atMs));
+  const stalls = { late: lateOnes.length, duringStall: stalled.length, count: probe.stalls.length, maxMs: probe.stalls.reduce((a, st) => Math.max(a, st.gapMs), 0), over10: probe.stalls.filter((st) => st.gapMs > 10).length };
   const relayLate = {
     'zones on (target: start − warm-up − 40 ms)': lateness(trans, 'zones-on', plan.map((s) => s.startMs - WARMUP_MS - ZONE_LEAD_MS)),
     'amplifier on (target: start − warm-up)': lateness(trans, 'amp-on', plan.map((s) => s.startMs - WARMUP_MS)),
@@ -164,17 +251,16 @@ async function runLoaxa(root, audio, relay) {
     'amplifier off': issuedLate('off', true, plan.map((s) => s.endMs)),
     'zones off': issuedLate('off', false, plan.map((s) => s.endMs + COOLDOWN_MS)),
   };
-  await board.close();
   await feed.close();
   rmSync(dir, { recursive: true, force: true });
-  return { onsets, relayLate, issueLate, results, log };
+  return { onsets, relayLate, issueLate, results, log, stalls };
 }
 
 /** cron starts a script at the slot's second (the best cron can do: whole minutes, no pre-roll). */
-async function runCron(audio, relay) {
+async function runCron(root, audio) {
   const dir = mkdtempSync(join(tmpdir(), 'loaxa-bench-cron-'));
   const feed = await audio.startDemoFeed({ frequency: 440 });
-  const board = await relay.startSimulatedBoard({ dir });
+  const board = await startBoardProcess(root, dir);
   const plan = schedulePlan(Math.ceil((Date.now() + 5000) / 1000) * 1000);
   const on = join(dir, 'on.bin');
   const off = join(dir, 'off.bin');
@@ -197,13 +283,13 @@ async function runCron(audio, relay) {
     if (t !== null) onsets.push(t - s.startMs);
   }
   await Promise.all(children);
+  await board.close();
   const trans = transitions(board.frames);
   const relayLate = {
     'zones on (target: slot start, cron’s minute)': lateness(trans, 'zones-on', plan.map((s) => s.startMs)),
     'amplifier on (target: slot start)': lateness(trans, 'amp-on', plan.map((s) => s.startMs)),
     'amplifier off (target: slot end)': lateness(trans, 'amp-off', plan.map((s) => s.endMs)),
   };
-  await board.close();
   await feed.close();
   rmSync(dir, { recursive: true, force: true });
   return { onsets, relayLate };
@@ -332,9 +418,9 @@ export default async function ({ root }) {
     if (only.includes('idle')) out.idle = await runIdle(root, relay);
     if (only.includes('loaxa')) {
       const r = await runLoaxa(root, audio, relay);
-      out.loaxa = { onsets: r.onsets, relayLate: r.relayLate, issueLate: r.issueLate, results: r.results };
+      out.loaxa = { onsets: r.onsets, relayLate: r.relayLate, issueLate: r.issueLate, results: r.results, stalls: r.stalls };
     }
-    if (only.includes('cron')) out.cron = await runCron(audio, relay);
+    if (only.includes('cron')) out.cron = await runCron(root, audio);
     if (only.includes('liquidsoap')) out.liquidsoap = (await runLiquidsoap(audio))?.onsets;
     console.error(JSON.stringify(out));
     return null;
@@ -342,13 +428,13 @@ export default async function ({ root }) {
   const idle = await runIdle(root, relay);
   const loadBefore = loadavg()[0];
   const loaxa = await runLoaxa(root, audio, relay);
-  const cron = await runCron(audio, relay);
+  const cron = await runCron(root, audio);
   const liq = await runLiquidsoap(audio);
   const loadAfter = loadavg()[0];
 
   const row = (name, v) => `| ${name} | ${v.length} | ${fmt(quantile(v, 0.5))} | ${fmt(quantile(v, 0.95))} | ${fmt(quantile(v, 0.99))} | ${fmt(v.length ? Math.max(...v) : null)} | ${fmt(v.length ? Math.min(...v) : null)} |`;
   const lines = [];
-  lines.push(`${SLOTS} slots of ${SLOT_S} s every ${SPACING_S} s per system, run one system after the other against the same generated 128 kbps MP3 feed on 127.0.0.1; amplifier warm-up ${WARMUP_MS} ms, cool-down ${COOLDOWN_MS} ms; simulated Modbus board on a socat pty (ptys do not pace at 9600 baud). Negative = early. Load average (1 min) before / after the timed runs: ${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)} (the benchmark's own feed encoder, board and pollers included).`);
+  lines.push(`${SLOTS} slots of ${SLOT_S} s every ${SPACING_S} s per system, run one system after the other against the same generated 128 kbps MP3 feed on 127.0.0.1; amplifier warm-up ${WARMUP_MS} ms, cool-down ${COOLDOWN_MS} ms; simulated Modbus board on a socat pty, in a process of its own that timestamps each frame (ptys do not pace at 9600 baud). Negative = early. Load average (1 min) before / after the timed runs: ${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)} (the benchmark's own feed encoder, board and pollers included).`);
   lines.push('');
   lines.push('### Relay commands: lateness against target (ms, from the board’s frame timestamps)');
   lines.push('');
@@ -381,6 +467,8 @@ export default async function ({ root }) {
   const timed = Object.values(loaxa.relayLate).flat();
   const p99 = quantile(timed, 0.99);
   const p95 = quantile(loaxa.onsets.map(Math.abs), 0.95);
+  lines.push(`Machine stalls during loaxa's run, seen by an idle probe process (a 1 ms timer that fired late): ${loaxa.stalls.count} over 5 ms, ${loaxa.stalls.over10} over 10 ms, longest ${loaxa.stalls.maxMs} ms. loaxa relay commands more than 10 ms late: ${loaxa.stalls.late}, of which ${loaxa.stalls.duringStall} overlapped such a stall.`);
+  lines.push('');
   lines.push(`Targets: p99 relay lateness ≤ 10 ms — loaxa p99 over all ${timed.length} relay commands (zones on, amplifier on, amplifier off, zones off): **${fmt(p99)} ms**; audio onset within ±100 ms at p95 — loaxa |p95|: **${fmt(p95)} ms**.`);
   lines.push(`loaxa slot results: ${loaxa.results.length ? Object.entries(loaxa.results.reduce((m, s) => ((m[s] = (m[s] ?? 0) + 1), m), {})).map(([k, v]) => `${v} ${k}`).join(', ') : 'n/a'}.`);
   lines.push('');
