@@ -252,7 +252,12 @@ async function openRelays(
   const tryOpen = async (): Promise<boolean> => {
     try {
       // On the wall clock the boards get a process of their own (timing); a test's fake clock cannot cross over.
-      if (clock instanceof SystemClock) ctl = await openRelayProcess(getSchedule(), onEvent as never, relaysEnded);
+      if (clock instanceof SystemClock) {
+        const opened = await openRelayProcess(getSchedule(), onEvent as never, relaysEnded);
+        if (opened.nice !== null) log('info', 'engine.log.relayPriority', { nice: opened.nice });
+        else log('info', 'engine.log.relayPriorityNormal');
+        ctl = opened;
+      }
       else {
         const zones = await openZones(getSchedule(), { onEvent: onEvent as never, now: () => clock.now(), sleep: (ms) => clock.sleep(ms), exitHandlers: false });
         ctl = {

@@ -9,6 +9,7 @@
  * everything off before it exits: the amplifier is not left on over an empty programme.
  */
 import { fork } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { EXIT, LoaxaError, errorFromWire, getLang, type WireError } from '../i18n/index.js';
 import type { RelayEvent, SwitchOffOptions, SwitchOnOptions, ZoneReport, ZoneStatus } from '../relay/index.js';
@@ -23,6 +24,19 @@ export interface RelayControl {
   cancel(ticket: string): Promise<boolean>;
   close(): Promise<void>;
 }
+
+export interface RelayProcess extends RelayControl {
+  pid: number;
+  /** Its raised priority (nice value), or null when it runs at the normal one. */
+  nice: number | null;
+}
+
+/**
+ * The relay process asks the kernel for a higher priority than the rest of the station box, so
+ * a busy CPU (three ffmpeg, an officer's browser) delays its wake-up as little as possible. It
+ * needs CAP_SYS_NICE (the systemd unit grants it) or root; without, it runs at the normal one.
+ */
+const RELAY_NICE = -10;
 
 export type RelayCall =
   | { kind: 'open'; schedule: Schedule; lang: string }
@@ -43,11 +57,17 @@ function revived<T>(value: T): T {
  * Start the relay process and open the boards in it. `onExit` is told when it ends without
  * being closed (a crash): the daemon then treats the boards as an outage and opens them again.
  */
-export function openRelayProcess(schedule: Schedule, onEvent: (event: RelayEvent) => void, onExit: (reason: string) => void = () => undefined): Promise<RelayControl> {
+export function openRelayProcess(schedule: Schedule, onEvent: (event: RelayEvent) => void, onExit: (reason: string) => void = () => undefined): Promise<RelayProcess> {
   const child = fork(fileURLToPath(new URL('./relay-child.js', import.meta.url)), [], {
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
+  let nice: number | null = RELAY_NICE;
+  try {
+    setPriority(child.pid!, RELAY_NICE);
+  } catch {
+    nice = null;
+  }
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-2000)));
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
@@ -63,7 +83,7 @@ export function openRelayProcess(schedule: Schedule, onEvent: (event: RelayEvent
       send({ kind: 'call', id, method, args });
     });
   };
-  return new Promise<RelayControl>((resolve, reject) => {
+  return new Promise<RelayProcess>((resolve, reject) => {
     const ended = (why: string) => {
       const last = stderr.trim().split('\n').at(-1);
       const e = new LoaxaError('engine.relay.processEnded', { detail: last ? `${why}: ${last}` : why }, EXIT.FAULT);
@@ -84,6 +104,8 @@ export function openRelayProcess(schedule: Schedule, onEvent: (event: RelayEvent
           allOff: () => call<ZoneReport[]>('allOff').then(revived),
           status: () => call<ZoneStatus[]>('status').then(revived),
           cancel: (ticket) => call<boolean>('cancel', ticket),
+          pid: child.pid!,
+          nice,
           close: async () => {
             closing = true;
             if (child.exitCode !== null || child.signalCode !== null) return;

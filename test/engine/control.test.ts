@@ -83,5 +83,7 @@ Leap status     : Normal
     expect(unit).toContain('RuntimeDirectory=loaxa');
     // SIGTERM goes to the daemon alone: it switches off through its relay process, then ends it.
     expect(unit).toContain('KillMode=mixed');
+    // The relay process may raise its own priority.
+    expect(unit).toContain('AmbientCapabilities=CAP_SYS_NICE');
   });
 });

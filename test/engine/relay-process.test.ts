@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // Errors come back as the compiled module's LoaxaError.
@@ -66,6 +66,19 @@ describe('the daemon’s relay process', () => {
     expect(zonesAction!.atMs).toBeGreaterThanOrEqual(atMs);
     expect(zonesAction!.atMs).toBeLessThan(blockedUntil - 300);
     expect(ampAction!.atMs).toBeGreaterThanOrEqual(atMs + 100);
+  });
+
+  it('runs at a raised priority when allowed (root or CAP_SYS_NICE), else at the normal one', async () => {
+    relays = await openRelayProcess(station(), () => undefined);
+    const stat = readFileSync(`/proc/${relays.pid}/stat`, 'utf8');
+    const nice = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    if (process.getuid?.() === 0) {
+      expect(relays.nice).toBe(-10);
+      expect(nice).toBe(-10);
+    } else {
+      expect(relays.nice).toBeNull();
+      expect(nice).toBe(getPriority());
+    }
   });
 
   it('calls off a timed switch that is still waiting, and brings faults back as catalogue errors', async () => {

@@ -35,6 +35,8 @@ export const engine = {
   'engine.log.relayFault': { en: 'relay fault ({slot}): {detail}', vi: 'lỗi rơ-le ({slot}): {detail}' },
   'engine.log.relayEvent': { en: 'relay {board} ({port}) {zones} → {wanted}: {confirmed}', vi: 'rơ-le {board} ({port}) {zones} → {wanted}: {confirmed}' },
   'engine.log.relayOutage': { en: 'relay board {board} on {port} unreachable ({reason}); zones {zones}', vi: 'mất kết nối bảng rơ-le {board} ở {port} ({reason}); vùng loa {zones}' },
+  'engine.log.relayPriority': { en: 'relay process at raised priority (nice {nice}) for on-time switching', vi: 'tiến trình rơ-le chạy ở mức ưu tiên cao (nice {nice}) để đóng ngắt đúng giờ' },
+  'engine.log.relayPriorityNormal': { en: 'relay process at normal priority (raising it needs CAP_SYS_NICE: the systemd service has it)', vi: 'tiến trình rơ-le chạy ở mức ưu tiên thường (muốn nâng cần quyền CAP_SYS_NICE: dịch vụ systemd có quyền này)' },
   'engine.relay.processEnded': { en: 'the relay process ended ({detail})', vi: 'tiến trình điều khiển rơ-le đã dừng ({detail})' },
   'engine.log.relayBack': { en: 'relay board {board} on {port} is back after {seconds} s', vi: 'bảng rơ-le {board} ở {port} đã kết nối lại sau {seconds} giây' },
   'engine.log.audioFailed': { en: 'audio failed ({slot}): {detail}', vi: 'lỗi âm thanh ({slot}): {detail}' },
