@@ -25,6 +25,7 @@ const COMMA = 0x2c;
 const LINE_START = Buffer.from('{"seq":');
 const PAYLOAD_KEY = Buffer.from(',"payload":');
 
+const noPayload = () => undefined;
 const FAULT = Buffer.from('fault":');
 const CONFIRMED = Buffer.from('confirmed":');
 
@@ -142,7 +143,7 @@ function layOut(b: Bundle): RowChunks {
       report.openRun();
       other.openRun();
     }
-    const wanted = reportReads(e.type, () => (e instanceof BundleRow ? maybeFaulty(e) : e.payload));
+    const wanted = e.type === 'relay.action' ? reportReads(e.type, () => (e instanceof BundleRow ? maybeFaulty(e) : e.payload)) : reportReads(e.type, noPayload);
     if (wanted) inReport[i] = 1;
     const to = wanted ? report : other;
     if (e instanceof BundleRow) {

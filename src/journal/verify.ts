@@ -165,9 +165,11 @@ export function verifyEvents(events: Iterable<JournalEvent>, opts: VerifyOptions
   };
   let prevHash = opts.startPrevHash ?? GENESIS_HASH;
   let expectedSeq: number | undefined = opts.startSeq ?? (prevHash === GENESIS_HASH ? 1 : undefined);
-  let prev: Link | null = null;
+  /** The last row accepted (for the head and for classify()); rows are kept by reference, not copied per row. */
+  let prev: StoredEvent | null = null;
   let firstKey: string | null = null;
-  const hashes = new Map<number, string>();
+  /** Hashes of the rows accepted, row i (seq firstSeq + i) at i: rows are consecutive. */
+  const hashes: string[] = [];
   const dayLast = new Map<string, number>();
   const sealed = new Map<string, number>();
 
@@ -207,6 +209,7 @@ export function verifyEvents(events: Iterable<JournalEvent>, opts: VerifyOptions
     const sealDate = String(failure.params.date ?? '');
     result.ok = false;
     result.firstBad = earlier && earlier.seq < failure.seq && String(earlier.params.date) < sealDate ? earlier : failure;
+    result.head = prev && { seq: prev.seq, hash: prev.hash };
     summarise();
     return result;
   };
@@ -217,7 +220,7 @@ export function verifyEvents(events: Iterable<JournalEvent>, opts: VerifyOptions
     if (ev.seq !== expectedSeq || ev.prevHash !== prevHash || safeHash(ev.prevHash, ev) !== ev.hash) {
       const rest: Link[] = [];
       for (let s = it.next(); !s.done; s = it.next()) rest.push({ seq: s.value.seq, hash: s.value.hash, prevHash: s.value.prevHash });
-      return stop(classify(ev, expectedSeq, prevHash, prev, rest));
+      return stop(classify(ev, expectedSeq, prevHash, prev && { seq: prev.seq, hash: prev.hash, prevHash: prev.prevHash }, rest));
     }
     if (result.firstSeq === null) result.firstSeq = ev.seq;
     // Rows of one day come together: reuse the day's string rather than cutting a new one per row.
@@ -246,7 +249,7 @@ export function verifyEvents(events: Iterable<JournalEvent>, opts: VerifyOptions
         return stop(fail(ev.seq, 'seal-mismatch', `seal ${ev.seq} covers rows after itself`, { date: p.date }));
       }
       // A seal over rows before a partial bundle's start cannot be matched; its signature still was.
-      if (p.lastSeq >= firstSeq && hashes.get(p.lastSeq) !== p.headHash) {
+      if (p.lastSeq >= firstSeq && hashes[p.lastSeq - firstSeq] !== p.headHash) {
         return stop(fail(ev.seq, 'seal-mismatch', `seal ${ev.seq} signed a head hash for seq ${p.lastSeq} that is not in this chain`, { date: p.date, lastSeq: p.lastSeq }));
       }
       sealed.set(p.date, Math.max(sealed.get(p.date) ?? 0, p.lastSeq));
@@ -255,14 +258,14 @@ export function verifyEvents(events: Iterable<JournalEvent>, opts: VerifyOptions
       dayLast.set(day, ev.seq);
     }
     if (day) currentDay = day;
-    hashes.set(ev.seq, ev.hash);
+    hashes.push(ev.hash);
     result.events++;
-    result.head = { seq: ev.seq, hash: ev.hash };
-    prev = { seq: ev.seq, hash: ev.hash, prevHash: ev.prevHash };
+    prev = ev;
     prevHash = ev.hash;
     expectedSeq = ev.seq + 1;
   }
 
+  result.head = prev && { seq: prev.seq, hash: prev.hash };
   const days = summarise();
   const lastDay = days[days.length - 1] ?? null;
   if (lastDay && (sealed.get(lastDay) ?? 0) < dayLast.get(lastDay)!) result.openDay = lastDay;
