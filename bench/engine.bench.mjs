@@ -94,12 +94,16 @@ function lateness(trans, kind, targets) {
 /**
  * The simulated board in a process of its own, doing nothing else: its frame timestamps are
  * then not delayed by this process's work (the feed server, the pollers, garbage collection).
+ * It stands in for hardware, which has no scheduler: where allowed it runs (with its socat) at
+ * nice −10, so the measuring chain adds as little scheduling delay of its own as it can.
  */
 async function startBoardProcess(root, dir) {
   const script = `
+let nice = 0;
+try { (await import('node:os')).setPriority(-10); nice = -10; } catch {}
 const { startSimulatedBoard } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist/relay/index.js')).href)});
 const board = await startSimulatedBoard({ dir: ${JSON.stringify(dir)} });
-console.log(JSON.stringify({ path: board.path }));
+console.log(JSON.stringify({ path: board.path, nice }));
 let sent = 0;
 const flush = () => { while (sent < board.frames.length) { const f = board.frames[sent++]; console.log(JSON.stringify({ atMs: f.atMs, valid: f.valid, changes: f.changes })); } };
 setInterval(flush, 500);
@@ -109,6 +113,7 @@ process.stdin.resume();
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
   const frames = [];
   let path = null;
+  let nice = 0;
   let buf = '';
   const ready = new Promise((resolve, reject) => {
     child.on('exit', (code) => reject(new Error(`board process exited (${code})`)));
@@ -120,6 +125,7 @@ process.stdin.resume();
         buf = buf.slice(i + 1);
         if (line.path) {
           path = line.path;
+          nice = line.nice;
           resolve();
         } else frames.push(line);
       }
@@ -127,7 +133,7 @@ process.stdin.resume();
   });
   await ready;
   const exited = new Promise((r) => child.on('exit', r));
-  return { path, frames, close: async () => {
+  return { path, frames, nice, close: async () => {
     child.stdin.end();
     await exited;
   } };
@@ -225,7 +231,7 @@ async function runLoaxa(root, audio, relay) {
   ];
   const lateOnes = allMatched.filter((m) => m.atMs - m.target > 10);
   const stalled = lateOnes.filter((m) => probe.stalls.some((st) => st.toMs >= m.target && st.fromMs <= m.atMs));
-  const stalls = { late: lateOnes.length, duringStall: stalled.length, count: probe.stalls.length, maxMs: probe.stalls.reduce((a, st) => Math.max(a, st.gapMs), 0), over10: probe.stalls.filter((st) => st.gapMs > 10).length };
+  const stalls = { boardNice: board.nice, late: lateOnes.length, duringStall: stalled.length, count: probe.stalls.length, maxMs: probe.stalls.reduce((a, st) => Math.max(a, st.gapMs), 0), over10: probe.stalls.filter((st) => st.gapMs > 10).length };
   const relayLate = {
     'zones on (target: start − warm-up − 40 ms)': lateness(trans, 'zones-on', plan.map((s) => s.startMs - WARMUP_MS - ZONE_LEAD_MS)),
     'amplifier on (target: start − warm-up)': lateness(trans, 'amp-on', plan.map((s) => s.startMs - WARMUP_MS)),
@@ -467,7 +473,9 @@ export default async function ({ root }) {
   const timed = Object.values(loaxa.relayLate).flat();
   const p99 = quantile(timed, 0.99);
   const p95 = quantile(loaxa.onsets.map(Math.abs), 0.95);
-  lines.push(`Machine stalls during loaxa's run, seen by an idle probe process (a 1 ms timer that fired late): ${loaxa.stalls.count} over 5 ms, ${loaxa.stalls.over10} over 10 ms, longest ${loaxa.stalls.maxMs} ms. loaxa relay commands more than 10 ms late: ${loaxa.stalls.late}, of which ${loaxa.stalls.duringStall} overlapped such a stall.`);
+  lines.push(`Priorities: loaxa's relay process runs at nice −10 when allowed (the systemd unit grants CAP_SYS_NICE; this benchmark runs as ${process.getuid?.() === 0 ? 'root, so it did' : 'a normal user, so it did not'}); the measuring chain (socat + board simulator, standing in for hardware) at nice ${loaxa.stalls.boardNice}; cron's script, Liquidsoap and the stall probe at the normal priority.`);
+  lines.push('');
+  lines.push(`Machine stalls during loaxa's run, seen by an idle probe process at normal priority (a 1 ms timer that fired late): ${loaxa.stalls.count} over 5 ms, ${loaxa.stalls.over10} over 10 ms, longest ${loaxa.stalls.maxMs} ms. loaxa relay commands more than 10 ms late: ${loaxa.stalls.late}, of which ${loaxa.stalls.duringStall} overlapped such a stall.`);
   lines.push('');
   lines.push(`Targets: p99 relay lateness ≤ 10 ms — loaxa p99 over all ${timed.length} relay commands (zones on, amplifier on, amplifier off, zones off): **${fmt(p99)} ms**; audio onset within ±100 ms at p95 — loaxa |p95|: **${fmt(p95)} ms**.`);
   lines.push(`loaxa slot results: ${loaxa.results.length ? Object.entries(loaxa.results.reduce((m, s) => ((m[s] = (m[s] ?? 0) + 1), m), {})).map(([k, v]) => `${v} ${k}`).join(', ') : 'n/a'}.`);
