@@ -154,10 +154,8 @@ function layOut(b: Bundle): RowChunks {
       const tail = e.payloadStart - PAYLOAD_KEY.length;
       const items = to.startRow(e.typeEnd - head + e.payloadEnd + 1 - tail);
       let o = (rowStart[i] = to.bytes.length);
-      items.set(src.subarray(head, e.typeEnd), o);
-      o += e.typeEnd - head;
-      items.set(src.subarray(tail, e.payloadEnd + 1), o);
-      o += e.payloadEnd + 1 - tail;
+      o += src.copy(items, o, head, e.typeEnd);
+      o += src.copy(items, o, tail, e.payloadEnd + 1);
       rowEnd[i] = to.bytes.length = o;
     } else {
       const q = JSON.stringify;

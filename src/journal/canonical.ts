@@ -112,11 +112,8 @@ export interface RowTextRanges {
 }
 
 /** Copy src[from, to) to out at `at`; returns the new end. A loop for short runs (cheaper than a native call). */
-function put(out: Buffer, at: number, src: Uint8Array, from: number, to: number): number {
-  if (to - from > 48) {
-    out.set(src.subarray(from, to), at);
-    return at + to - from;
-  }
+function put(out: Buffer, at: number, src: Buffer, from: number, to: number): number {
+  if (to - from > 48) return at + src.copy(out, at, from, to);
   for (let i = from; i < to; i++) out[at++] = src[i]!;
   return at;
 }

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { runLoaxa, tempDir } from '../helpers/cli.js';
+import { buildStationReport, exportBundle, reportsFromStore } from '../../src/audit/index.js';
+import { DISTRICT_MIGRATIONS, openDistrictStore, openJournal } from '../../src/journal/index.js';
+import { buildScenario, STATION, type Scenario } from './scenario.js';
+
+type Row = { seq: number; at_ms: number; local: string; type: string; payload: string; prev_hash: string; hash: string };
+const COLUMNS = 'seq, at_ms, local, type, payload, prev_hash, hash';
+
+/**
+ * A district store of the first layout (one row per event) is migrated to day chunks on
+ * first open: every row still reads back byte for byte, reports are the same, and the
+ * next import checks against the migrated rows.
+ */
+describe('audit store: migrating a store of the one-row-per-event layout', () => {
+  const tmp = tempDir('loaxa-audit-migrate-');
+  let sc: Scenario;
+  let journalRows: Row[];
+  const store = () => join(tmp.dir, 'cu.db');
+
+  beforeAll(() => {
+    sc = buildScenario(join(tmp.dir, 'station'));
+    const db = new Database(sc.db, { readonly: true });
+    journalRows = db.prepare(`SELECT ${COLUMNS} FROM events ORDER BY seq`).all() as Row[];
+    db.close();
+    // The store as version 1 left it, holding the first four days (rows 1…k).
+    const old = new Database(store());
+    old.exec(DISTRICT_MIGRATIONS[0]!);
+    old.pragma('user_version = 1');
+    const kept = journalRows.filter((r) => r.local < '2026-11-13');
+    const insert = old.prepare(`INSERT INTO events (station, ${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    for (const r of kept) insert.run(STATION.id, r.seq, r.at_ms, r.local, r.type, r.payload, r.prev_hash, r.hash);
+    const days = new Map<string, number>();
+    for (const r of kept) if (r.type !== 'seal') days.set(r.local.slice(0, 10), (days.get(r.local.slice(0, 10)) ?? 0) + 1);
+    for (const [day, n] of days) old.prepare('INSERT INTO station_days (station, day, events) VALUES (?, ?, ?)').run(STATION.id, day, n);
+    const head = kept[kept.length - 1]!;
+    old.prepare('INSERT INTO stations (id, name, head_seq, head_hash, first_import_ms, last_import_ms) VALUES (?, ?, ?, ?, 0, 0)').run(STATION.id, STATION.name, head.seq, head.hash);
+    old.prepare("INSERT INTO station_keys (station, public_key, fingerprint, registered_ms, how) VALUES (?, ?, ?, 0, 'trust-new-key')").run(STATION.id, sc.keys.publicKeyBase64, sc.keys.fingerprint);
+    old.close();
+  });
+  afterAll(() => tmp.cleanup());
+
+  it('keeps every row byte for byte and reports as before', () => {
+    const s = openDistrictStore(store());
+    const j = openJournal(sc.db, { station: STATION.id, timezone: STATION.timezone, readonly: true });
+    try {
+      const fromStore = reportsFromStore(s, '2026-11-09', '2026-11-11')[0]!;
+      const fromJournal = buildStationReport({ ...STATION, fingerprints: fromStore.station.fingerprints }, j.events({}), '2026-11-09', '2026-11-11');
+      expect(JSON.stringify(fromStore.days)).toBe(JSON.stringify(fromJournal.days));
+    } finally {
+      s.close();
+      j.close();
+    }
+    const db = new Database(store(), { readonly: true });
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(DISTRICT_MIGRATIONS.length);
+      const stored = db.prepare(`SELECT ${COLUMNS} FROM events WHERE station = ? ORDER BY seq`).all(STATION.id) as Row[];
+      expect(stored).toEqual(journalRows.filter((r) => r.local < '2026-11-13'));
+      // Day chunks: consecutive seqs of one local date each.
+      const chunks = db.prepare('SELECT first_seq, last_seq, first_day, last_day FROM event_chunks ORDER BY first_seq').all() as Array<{ first_seq: number; last_seq: number; first_day: string; last_day: string }>;
+      expect(chunks.length).toBe(4);
+      chunks.forEach((c, i) => {
+        expect(c.first_day).toBe(c.last_day);
+        if (i > 0) expect(c.first_seq).toBe(chunks[i - 1]!.last_seq + 1);
+      });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('then takes the week: the overlap is checked against the migrated rows, the rest added', async () => {
+    const week = join(tmp.dir, 'tuan.jsonl');
+    exportBundle(sc.db, '2026-11-09', '2026-11-15', week, { info: STATION, loaxaVersion: 'test' });
+    const r = await runLoaxa(['audit', 'import', week, '--store', store(), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const [o] = JSON.parse(r.stdout) as Array<{ status: string; added: number; already: number }>;
+    expect(o!.status).toBe('imported');
+    expect(o!.added + o!.already).toBe(journalRows.length);
+    const db = new Database(store(), { readonly: true });
+    try {
+      expect(db.prepare(`SELECT ${COLUMNS} FROM events ORDER BY seq`).all()).toEqual(journalRows);
+    } finally {
+      db.close();
+    }
+  });
+});
