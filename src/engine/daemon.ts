@@ -257,17 +257,8 @@ async function openRelays(
         if (opened.nice !== null) log('info', 'engine.log.relayPriority', { nice: opened.nice });
         else log('info', 'engine.log.relayPriorityNormal');
         ctl = opened;
-      }
-      else {
-        const zones = await openZones(getSchedule(), { onEvent: onEvent as never, now: () => clock.now(), sleep: (ms) => clock.sleep(ms), exitHandlers: false });
-        ctl = {
-          switchOn: (ids, opts) => zones.switchOn(ids, opts),
-          switchOff: (ids, opts) => zones.switchOff(ids, opts),
-          allOff: () => zones.allOff(),
-          status: () => zones.status(),
-          cancel: async (ticket) => zones.cancel(ticket),
-          close: () => zones.close(),
-        };
+      } else {
+        ctl = await openZones(getSchedule(), { onEvent: onEvent as never, now: () => clock.now(), sleep: (ms) => clock.sleep(ms), exitHandlers: false });
       }
       return true;
     } catch (e) {
