@@ -1,6 +1,6 @@
 /** Worker thread: prepares one bundle file at a time for the main thread (see prepare.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
-import { LoaxaError, setLang, type Lang } from '../i18n/index.js';
+import { errorToWire, setLang, type Lang } from '../i18n/index.js';
 import { prepareFile, transferables } from './prepare.js';
 
 const { nowMs, lang } = (workerData ?? {}) as { nowMs?: number; lang?: Lang };
@@ -11,7 +11,6 @@ parentPort!.on('message', ({ index, file }: { index: number; file: string }) => 
     const prepared = prepareFile(file, nowMs);
     parentPort!.postMessage({ index, prepared }, transferables(prepared));
   } catch (e) {
-    const error = e instanceof LoaxaError ? { key: e.key, params: e.params, exitCode: e.exitCode, details: e.details } : { message: e instanceof Error ? e.message : String(e) };
-    parentPort!.postMessage({ index, error });
+    parentPort!.postMessage({ index, error: errorToWire(e) });
   }
 });

@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
-import { EXIT, LoaxaError, getLang, type Params, type ExitCode } from '../i18n/index.js';
+import { EXIT, LoaxaError, errorFromWire, errorToWire, getLang, type WireError } from '../i18n/index.js';
 import { canonicalJson, type RowChunks } from '../journal/index.js';
 import { reportReads } from './model.js';
 import { BundleRow, readBundle, rowIsJson, verifyBundle, type Bundle, type BundleEnd, type BundleHeader, type BundleVerdict } from './bundle.js';
@@ -203,7 +203,7 @@ export function transferables(p: PreparedBundle): ArrayBuffer[] {
 interface WorkerReply {
   index: number;
   prepared?: PreparedBundle;
-  error?: { key: string; params: Params; exitCode: ExitCode; details: string[] } | { message: string };
+  error?: WireError;
 }
 
 /**
@@ -227,7 +227,7 @@ export async function prepareFilesInOrder(
       const r = results[delivered]!;
       results[delivered] = undefined; // let it be collected once written
       if (r.error) {
-        failure = 'key' in r.error ? new LoaxaError(r.error.key, r.error.params, r.error.exitCode, r.error.details) : new LoaxaError('cli.internal', { detail: r.error.message }, EXIT.FAULT);
+        failure = errorFromWire(r.error);
         return;
       }
       try {
@@ -245,7 +245,7 @@ export async function prepareFilesInOrder(
         results[index] = { index, prepared: prepareFile(file, opts.nowMs) };
       } catch (e) {
         if (!(e instanceof LoaxaError)) throw e;
-        results[index] = { index, error: { key: e.key, params: e.params, exitCode: e.exitCode, details: e.details } };
+        results[index] = { index, error: errorToWire(e) };
       }
       opts.onPrepared?.(++done, files.length, file);
       deliver();
