@@ -9,26 +9,25 @@ import type { RelayEvent } from '../../src/relay/index.js';
 // The relay process runs compiled JavaScript: it is tested from dist/ (the suite's global
 // setup compiles it), exactly as `loaxa run` starts it.
 import { openRelayProcess, type RelayControl } from '../../dist/engine/relay-process.js';
-import { ModbusBoardSimulator, PtyPair, waitFor } from '../helpers/boards/index.js';
+import { startModbusBoard, waitFor, type ModbusBoardSimulator, type PtyPair } from '../helpers/boards/index.js';
 import { board, schedule, zonesOn } from '../relay/fixtures.js';
 
+let rig: Awaited<ReturnType<typeof startModbusBoard>>;
 let pair: PtyPair;
 let sim: ModbusBoardSimulator;
 let relays: RelayControl | null = null;
 const events: RelayEvent[] = [];
 
 beforeEach(async () => {
-  pair = new PtyPair('modbus');
-  await pair.start();
-  sim = await new ModbusBoardSimulator(pair.boardPath, 8, 1).open();
+  rig = await startModbusBoard();
+  ({ pair, sim } = rig);
   events.length = 0;
 });
 
 afterEach(async () => {
   await relays?.close();
   relays = null;
-  await sim.close();
-  await pair.dispose();
+  await rig.close();
 });
 
 const station = () =>
