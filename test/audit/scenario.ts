@@ -11,6 +11,7 @@
  * Every day is sealed just after the following midnight.
  */
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { initStationKeys, openJournal, sealDay, type EventPayloads, type EventType, type StationKeys } from '../../src/journal/index.js';
 
 export const STATION = { id: 'an-thanh-ba', name: 'Đài truyền thanh xã An Thạnh Ba', district: 'Cù Lao Dung', province: 'Sóc Trăng', timezone: 'Asia/Ho_Chi_Minh' };
@@ -126,4 +127,18 @@ export function buildScenario(dir: string, opts: Options = {}): Scenario {
   }
   journal.close();
   return { db, keysDir, keys };
+}
+
+/** An event row as SQLite holds it, in the journal and in the district store's `events` view. */
+export type StoredRow = { seq: number; at_ms: number; local: string; type: string; payload: string; prev_hash: string; hash: string };
+export const ROW_COLUMNS = 'seq, at_ms, local, type, payload, prev_hash, hash';
+
+/** A journal file's rows, in seq order, straight from SQLite. */
+export function journalRowsOf(file: string): StoredRow[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare(`SELECT ${ROW_COLUMNS} FROM events ORDER BY seq`).all() as StoredRow[];
+  } finally {
+    db.close();
+  }
 }

@@ -4,10 +4,8 @@ import Database from 'better-sqlite3';
 import { runLoaxa, tempDir } from '../helpers/cli.js';
 import { buildStationReport, exportBundle, reportsFromStore } from '../../src/audit/index.js';
 import { DISTRICT_MIGRATIONS, openDistrictStore, openJournal } from '../../src/journal/index.js';
-import { buildScenario, STATION, type Scenario } from './scenario.js';
+import { buildScenario, journalRowsOf, ROW_COLUMNS, STATION, type Scenario, type StoredRow } from './scenario.js';
 
-type Row = { seq: number; at_ms: number; local: string; type: string; payload: string; prev_hash: string; hash: string };
-const COLUMNS = 'seq, at_ms, local, type, payload, prev_hash, hash';
 
 /**
  * A district store of the first layout (one row per event) is migrated to day chunks on
@@ -17,20 +15,18 @@ const COLUMNS = 'seq, at_ms, local, type, payload, prev_hash, hash';
 describe('audit store: migrating a store of the one-row-per-event layout', () => {
   const tmp = tempDir('loaxa-audit-migrate-');
   let sc: Scenario;
-  let journalRows: Row[];
+  let journalRows: StoredRow[];
   const store = () => join(tmp.dir, 'cu.db');
 
   beforeAll(() => {
     sc = buildScenario(join(tmp.dir, 'station'));
-    const db = new Database(sc.db, { readonly: true });
-    journalRows = db.prepare(`SELECT ${COLUMNS} FROM events ORDER BY seq`).all() as Row[];
-    db.close();
+    journalRows = journalRowsOf(sc.db);
     // The store as version 1 left it, holding the first four days (rows 1…k).
     const old = new Database(store());
     old.exec(DISTRICT_MIGRATIONS[0]!);
     old.pragma('user_version = 1');
     const kept = journalRows.filter((r) => r.local < '2026-11-13');
-    const insert = old.prepare(`INSERT INTO events (station, ${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insert = old.prepare(`INSERT INTO events (station, ${ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     for (const r of kept) insert.run(STATION.id, r.seq, r.at_ms, r.local, r.type, r.payload, r.prev_hash, r.hash);
     const days = new Map<string, number>();
     for (const r of kept) if (r.type !== 'seal') days.set(r.local.slice(0, 10), (days.get(r.local.slice(0, 10)) ?? 0) + 1);
@@ -56,7 +52,7 @@ describe('audit store: migrating a store of the one-row-per-event layout', () =>
     const db = new Database(store(), { readonly: true });
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(DISTRICT_MIGRATIONS.length);
-      const stored = db.prepare(`SELECT ${COLUMNS} FROM events WHERE station = ? ORDER BY seq`).all(STATION.id) as Row[];
+      const stored = db.prepare(`SELECT ${ROW_COLUMNS} FROM events WHERE station = ? ORDER BY seq`).all(STATION.id) as StoredRow[];
       expect(stored).toEqual(journalRows.filter((r) => r.local < '2026-11-13'));
       // Day chunks: consecutive seqs of one local date each.
       const chunks = db.prepare('SELECT first_seq, last_seq, first_day, last_day FROM event_chunks ORDER BY first_seq').all() as Array<{ first_seq: number; last_seq: number; first_day: string; last_day: string }>;
@@ -80,7 +76,7 @@ describe('audit store: migrating a store of the one-row-per-event layout', () =>
     expect(o!.added + o!.already).toBe(journalRows.length);
     const db = new Database(store(), { readonly: true });
     try {
-      expect(db.prepare(`SELECT ${COLUMNS} FROM events ORDER BY seq`).all()).toEqual(journalRows);
+      expect(db.prepare(`SELECT ${ROW_COLUMNS} FROM events ORDER BY seq`).all()).toEqual(journalRows);
     } finally {
       db.close();
     }

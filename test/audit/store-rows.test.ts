@@ -5,22 +5,18 @@ import Database from 'better-sqlite3';
 import { runLoaxa, tempDir } from '../helpers/cli.js';
 import { exportBundle, buildStationReport, reportsFromStore } from '../../src/audit/index.js';
 import { openDistrictStore, openJournal } from '../../src/journal/index.js';
-import { buildScenario, STATION, type Scenario } from './scenario.js';
+import { buildScenario, journalRowsOf, ROW_COLUMNS, STATION, type Scenario, type StoredRow } from './scenario.js';
 
-type Row = { seq: number; at_ms: number; local: string; type: string; payload: string; prev_hash: string; hash: string };
-const COLUMNS = 'seq, at_ms, local, type, payload, prev_hash, hash';
 
 describe('audit import: rows land in the district store exactly as the station wrote them', () => {
   const tmp = tempDir('loaxa-audit-rows-');
   let sc: Scenario;
-  let journalRows: Row[];
+  let journalRows: StoredRow[];
   const store = () => join(tmp.dir, 'huyen.db');
 
   beforeAll(() => {
     sc = buildScenario(join(tmp.dir, 'station'));
-    const db = new Database(sc.db, { readonly: true });
-    journalRows = db.prepare(`SELECT ${COLUMNS} FROM events ORDER BY seq`).all() as Row[];
-    db.close();
+    journalRows = journalRowsOf(sc.db);
   });
   afterAll(() => tmp.cleanup());
 
@@ -54,7 +50,7 @@ describe('audit import: rows land in the district store exactly as the station w
     }
     const db = new Database(store(), { readonly: true });
     try {
-      const stored = db.prepare(`SELECT ${COLUMNS} FROM events WHERE station = ? ORDER BY seq`).all(STATION.id) as Row[];
+      const stored = db.prepare(`SELECT ${ROW_COLUMNS} FROM events WHERE station = ? ORDER BY seq`).all(STATION.id) as StoredRow[];
       expect(stored).toEqual(journalRows);
       const perDay = new Map<string, number>();
       for (const r of journalRows) if (r.type !== 'seal') perDay.set(r.local.slice(0, 10), (perDay.get(r.local.slice(0, 10)) ?? 0) + 1);
@@ -82,7 +78,7 @@ describe('audit import: rows land in the district store exactly as the station w
       expect(r.code, r.stderr).toBe(0);
       expect((reader.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n).toBe(journalRows.length);
       expect(before).toBeLessThan(journalRows.length);
-      const stored = reader.prepare(`SELECT ${COLUMNS} FROM events ORDER BY seq`).all() as Row[];
+      const stored = reader.prepare(`SELECT ${ROW_COLUMNS} FROM events ORDER BY seq`).all() as StoredRow[];
       expect(stored).toEqual(journalRows);
     } finally {
       reader.close();
