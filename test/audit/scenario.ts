@@ -12,7 +12,8 @@
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { initStationKeys, openJournal, sealDay, type EventPayloads, type EventType, type StationKeys } from '../../src/journal/index.js';
+import { buildStationReport, reportsFromStore } from '../../src/audit/index.js';
+import { initStationKeys, openDistrictStore, openJournal, sealDay, type EventPayloads, type EventType, type StationKeys } from '../../src/journal/index.js';
 
 export const STATION = { id: 'an-thanh-ba', name: 'Đài truyền thanh xã An Thạnh Ba', district: 'Cù Lao Dung', province: 'Sóc Trăng', timezone: 'Asia/Ho_Chi_Minh' };
 export const WEEK = ['2026-11-09', '2026-11-10', '2026-11-11', '2026-11-12', '2026-11-13', '2026-11-14', '2026-11-15'];
@@ -140,5 +141,19 @@ export function journalRowsOf(file: string): StoredRow[] {
     return db.prepare(`SELECT ${ROW_COLUMNS} FROM events ORDER BY seq`).all() as StoredRow[];
   } finally {
     db.close();
+  }
+}
+
+/** The station's days as reported from a district store and from its own journal, as JSON, to compare. */
+export function daysFromStoreAndJournal(storeFile: string, journalFile: string, from: string, to: string): { fromStore: string; fromJournal: string } {
+  const s = openDistrictStore(storeFile);
+  const j = openJournal(journalFile, { station: STATION.id, timezone: STATION.timezone, readonly: true });
+  try {
+    const store = reportsFromStore(s, from, to)[0]!;
+    const journal = buildStationReport({ ...STATION, fingerprints: store.station.fingerprints }, j.events({}), from, to);
+    return { fromStore: JSON.stringify(store.days), fromJournal: JSON.stringify(journal.days) };
+  } finally {
+    s.close();
+    j.close();
   }
 }

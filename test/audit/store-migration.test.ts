@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runLoaxa, tempDir } from '../helpers/cli.js';
-import { buildStationReport, exportBundle, reportsFromStore } from '../../src/audit/index.js';
-import { DISTRICT_MIGRATIONS, openDistrictStore, openJournal } from '../../src/journal/index.js';
-import { buildScenario, journalRowsOf, ROW_COLUMNS, STATION, type Scenario, type StoredRow } from './scenario.js';
+import { exportBundle } from '../../src/audit/index.js';
+import { DISTRICT_MIGRATIONS } from '../../src/journal/index.js';
+import { buildScenario, daysFromStoreAndJournal, journalRowsOf, ROW_COLUMNS, STATION, type Scenario, type StoredRow } from './scenario.js';
 
 
 /**
@@ -39,16 +39,8 @@ describe('audit store: migrating a store of the one-row-per-event layout', () =>
   afterAll(() => tmp.cleanup());
 
   it('keeps every row byte for byte and reports as before', () => {
-    const s = openDistrictStore(store());
-    const j = openJournal(sc.db, { station: STATION.id, timezone: STATION.timezone, readonly: true });
-    try {
-      const fromStore = reportsFromStore(s, '2026-11-09', '2026-11-11')[0]!;
-      const fromJournal = buildStationReport({ ...STATION, fingerprints: fromStore.station.fingerprints }, j.events({}), '2026-11-09', '2026-11-11');
-      expect(JSON.stringify(fromStore.days)).toBe(JSON.stringify(fromJournal.days));
-    } finally {
-      s.close();
-      j.close();
-    }
+    const { fromStore, fromJournal } = daysFromStoreAndJournal(store(), sc.db, '2026-11-09', '2026-11-11');
+    expect(fromStore).toBe(fromJournal);
     const db = new Database(store(), { readonly: true });
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(DISTRICT_MIGRATIONS.length);

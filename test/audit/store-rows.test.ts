@@ -3,9 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runLoaxa, tempDir } from '../helpers/cli.js';
-import { exportBundle, buildStationReport, reportsFromStore } from '../../src/audit/index.js';
-import { openDistrictStore, openJournal } from '../../src/journal/index.js';
-import { buildScenario, journalRowsOf, ROW_COLUMNS, STATION, type Scenario, type StoredRow } from './scenario.js';
+import { exportBundle } from '../../src/audit/index.js';
+import { buildScenario, daysFromStoreAndJournal, journalRowsOf, ROW_COLUMNS, STATION, type Scenario, type StoredRow } from './scenario.js';
 
 
 describe('audit import: rows land in the district store exactly as the station wrote them', () => {
@@ -38,16 +37,8 @@ describe('audit import: rows land in the district store exactly as the station w
     expect(a!.added % 32).not.toBe(0);
 
     // The report reads only the columns it needs; it sees the same events as the journal gives.
-    const s = openDistrictStore(store());
-    const j = openJournal(sc.db, { station: STATION.id, timezone: STATION.timezone, readonly: true });
-    try {
-      const fromStore = reportsFromStore(s, '2026-11-09', '2026-11-15')[0]!;
-      const fromJournal = buildStationReport({ ...STATION, fingerprints: fromStore.station.fingerprints }, j.events({}), '2026-11-09', '2026-11-15');
-      expect(JSON.stringify(fromStore.days)).toBe(JSON.stringify(fromJournal.days));
-    } finally {
-      s.close();
-      j.close();
-    }
+    const { fromStore, fromJournal } = daysFromStoreAndJournal(store(), sc.db, '2026-11-09', '2026-11-15');
+    expect(fromStore).toBe(fromJournal);
     const db = new Database(store(), { readonly: true });
     try {
       const stored = db.prepare(`SELECT ${ROW_COLUMNS} FROM events WHERE station = ? ORDER BY seq`).all(STATION.id) as StoredRow[];
