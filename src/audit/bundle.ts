@@ -212,6 +212,10 @@ export class BundleRow implements BundleEvent, RowTextRanges {
   type = '' as JournalEvent['type'];
   prevHash = '';
   hash = '';
+  /** Set where the row is laid out and hashed in the store's buffer (see StoredEvent.ownHash). */
+  ownHash: string | undefined = undefined;
+  /** Where the 64 hex characters of prevHash stand in `src`. */
+  prevHashAt = 0;
   seqStart = 0; seqEnd = 0;
   stationStart = 0; stationEnd = 0;
   atMsStart = 0; atMsEnd = 0;
@@ -254,6 +258,7 @@ export class BundleRow implements BundleEvent, RowTextRanges {
     r.station = repeated.get(d, r.stationStart + 1, r.stationEnd - 1);
     r.local = d.toString('latin1', r.localStart + 1, r.localEnd - 1);
     r.type = repeated.get(d, r.typeStart + 1, r.typeEnd - 1) as JournalEvent['type'];
+    r.prevHashAt = prevStart;
     r.prevHash = d.toString('latin1', prevStart, prevStart + HASH_HEX);
     r.hash = d.toString('latin1', hashStart, hashStart + HASH_HEX);
     return r;
@@ -318,8 +323,21 @@ export interface ReadBundleOptions {
   checkPayloads?: boolean;
 }
 
-/** Read and parse a bundle (no chain check yet). Throws LoaxaError (exit 1) for anything that is not a whole bundle. */
-export function readBundle(file: string, nowMs = Date.now(), opts: ReadBundleOptions = {}): Bundle {
+/** A bundle file read and its header checked; its rows are still bytes (see bundleRows). */
+export interface OpenedBundle {
+  file: string;
+  /** sha256 of the file bytes as received. */
+  sha256: string;
+  header: BundleHeader;
+  /** The bundle's text, gunzipped. */
+  data: Buffer;
+  /** Where the line after the header starts, and where the text ends (a final newline left out). */
+  bodyStart: number;
+  contentEnd: number;
+}
+
+/** Open a bundle: read, gunzip, check the header. Throws LoaxaError (exit 1) for anything that is not a bundle. */
+export function openBundle(file: string): OpenedBundle {
   const name = basename(file);
   let raw: Buffer;
   try {
@@ -341,7 +359,6 @@ export function readBundle(file: string, nowMs = Date.now(), opts: ReadBundleOpt
   } else {
     data = raw;
   }
-  const checkPayloads = opts.checkPayloads ?? true;
   // Line boundaries as byte offsets: rows are read off the bytes, not decoded to strings.
   let contentEnd = data.length;
   if (contentEnd > 0 && data[contentEnd - 1] === 0x0a) contentEnd--;
@@ -363,17 +380,38 @@ export function readBundle(file: string, nowMs = Date.now(), opts: ReadBundleOpt
   if (!isObject(h.station) || typeof h.station.id !== 'string' || typeof h.from !== 'string' || typeof h.to !== 'string' || typeof h.startPrevHash !== 'string') {
     throw new LoaxaError('audit.bundle.corrupt', { file: name, line: 1, detail: 'header fields' }, EXIT.INVALID);
   }
-  const events: BundleEvent[] = [];
-  let end: BundleEnd | null = null;
+  return { file, sha256, header: h, data, bodyStart: headerEnd + 1, contentEnd };
+}
+
+/** What reading the rows found besides the rows themselves, filled in as they pass. */
+export interface RowsRead {
+  end: BundleEnd | null;
+  count: number;
+  /** The latest atMs, and the local time of the first row with it. */
+  latestAtMs: number;
+  latestLocal: string;
+}
+
+export const rowsRead = (): RowsRead => ({ end: null, count: 0, latestAtMs: 0, latestLocal: '' });
+
+/**
+ * The rows of an opened bundle, line by line, as they are read (none kept here): throws
+ * LoaxaError (exit 1) for a line that is not a row, naming it by its number. `read` gets the
+ * end line and what finishRead() checks once all are read.
+ */
+export function* bundleRows(o: OpenedBundle, read: RowsRead, opts: ReadBundleOptions = {}): Generator<BundleEvent, void, undefined> {
+  const { data, contentEnd } = o;
+  const name = basename(o.file);
+  const checkPayloads = opts.checkPayloads ?? true;
   let lineNo = 1;
-  for (let start = headerEnd + 1; start <= contentEnd; ) {
+  for (let start = o.bodyStart; start <= contentEnd; ) {
     lineNo++;
     let stop = data.indexOf(0x0a, start);
     if (stop < 0 || stop > contentEnd) stop = contentEnd;
     const isLast = stop >= contentEnd;
     const next = stop + 1;
     // A row as the writer lays it out: its field texts are read where they stand.
-    const row = BundleRow.read(data, start, stop);
+    let row: BundleEvent | null = BundleRow.read(data, start, stop);
     if (row) {
       if (checkPayloads) {
         try {
@@ -383,55 +421,69 @@ export function readBundle(file: string, nowMs = Date.now(), opts: ReadBundleOpt
           throw new LoaxaError('audit.bundle.corrupt', { file: name, line: lineNo, detail: 'not JSON' }, EXIT.INVALID);
         }
       }
-      events.push(row);
       start = next;
-      continue;
+    } else {
+      const line = data.toString('utf8', start, stop);
+      start = next;
+      let v: unknown;
+      try {
+        v = JSON.parse(line);
+      } catch {
+        // The last line cut in the middle is a truncated file; anything else is damage.
+        if (isLast) throw new LoaxaError('audit.bundle.truncated', { file: name, detail: `line ${lineNo}` }, EXIT.INVALID);
+        throw new LoaxaError('audit.bundle.corrupt', { file: name, line: lineNo, detail: 'not JSON' }, EXIT.INVALID);
+      }
+      if (!isObject(v)) throw new LoaxaError('audit.bundle.corrupt', { file: name, line: lineNo, detail: 'not an object' }, EXIT.INVALID);
+      if (v.kind === 'end') {
+        if (!isLast) throw new LoaxaError('audit.bundle.corrupt', { file: name, line: lineNo, detail: 'rows after the end line' }, EXIT.INVALID);
+        read.end = v as unknown as BundleEnd;
+        return;
+      }
+      if (!eventShapeOk(v)) throw new LoaxaError('audit.bundle.corrupt', { file: name, line: lineNo, detail: 'not a journal row' }, EXIT.INVALID);
+      const ev = v as unknown as JournalEvent;
+      // Another layout: hash the payload text as written when the line ends with it (no
+      // re-encoding: a payload not in canonical form then fails its hash, as an altered row
+      // should), else the canonical text of the parsed row.
+      const head = rowHead(ev);
+      const payloadJson = line.startsWith(head) && line.endsWith('}') ? line.slice(head.length, -1) : undefined;
+      let canonical: Buffer;
+      try {
+        canonical = Buffer.from(canonicalRow(ev, payloadJson), 'utf8');
+      } catch {
+        throw new LoaxaError('audit.bundle.corrupt', { file: name, line: lineNo, detail: 'not a journal row' }, EXIT.INVALID);
+      }
+      Object.defineProperty(ev, 'canonical', { value: canonical, enumerable: false, writable: true });
+      row = ev as BundleEvent;
     }
-    const line = data.toString('utf8', start, stop);
-    start = next;
-    let v: unknown;
-    try {
-      v = JSON.parse(line);
-    } catch {
-      // The last line cut in the middle is a truncated file; anything else is damage.
-      if (isLast) throw new LoaxaError('audit.bundle.truncated', { file: name, detail: `line ${lineNo}` }, EXIT.INVALID);
-      throw new LoaxaError('audit.bundle.corrupt', { file: name, line: lineNo, detail: 'not JSON' }, EXIT.INVALID);
+    read.count++;
+    if (row.atMs > read.latestAtMs) {
+      read.latestAtMs = row.atMs;
+      read.latestLocal = row.local;
     }
-    if (!isObject(v)) throw new LoaxaError('audit.bundle.corrupt', { file: name, line: lineNo, detail: 'not an object' }, EXIT.INVALID);
-    if (v.kind === 'end') {
-      if (!isLast) throw new LoaxaError('audit.bundle.corrupt', { file: name, line: lineNo, detail: 'rows after the end line' }, EXIT.INVALID);
-      end = v as unknown as BundleEnd;
-      break;
-    }
-    if (!eventShapeOk(v)) throw new LoaxaError('audit.bundle.corrupt', { file: name, line: lineNo, detail: 'not a journal row' }, EXIT.INVALID);
-    const ev = v as unknown as JournalEvent;
-    // Another layout: hash the payload text as written when the line ends with it (no
-    // re-encoding: a payload not in canonical form then fails its hash, as an altered row
-    // should), else the canonical text of the parsed row.
-    const head = rowHead(ev);
-    const payloadJson = line.startsWith(head) && line.endsWith('}') ? line.slice(head.length, -1) : undefined;
-    let canonical: Buffer;
-    try {
-      canonical = Buffer.from(canonicalRow(ev, payloadJson), 'utf8');
-    } catch {
-      throw new LoaxaError('audit.bundle.corrupt', { file: name, line: lineNo, detail: 'not a journal row' }, EXIT.INVALID);
-    }
-    Object.defineProperty(ev, 'canonical', { value: canonical, enumerable: false, writable: true });
-    events.push(ev as BundleEvent);
+    yield row;
   }
-  if (!end) throw new LoaxaError('audit.bundle.truncated', { file: name, detail: 'no end line' }, EXIT.INVALID);
-  if (events.length === 0) throw new LoaxaError('audit.bundle.corrupt', { file: name, line: 2, detail: 'no rows' }, EXIT.INVALID);
+}
+
+/** Once every line is read: an end line, some rows, nothing dated in the future. Throws LoaxaError (exit 1); returns the end line. */
+export function finishRead(o: OpenedBundle, read: RowsRead, nowMs = Date.now()): BundleEnd {
+  const name = basename(o.file);
+  if (!read.end) throw new LoaxaError('audit.bundle.truncated', { file: name, detail: 'no end line' }, EXIT.INVALID);
+  if (read.count === 0) throw new LoaxaError('audit.bundle.corrupt', { file: name, line: 2, detail: 'no rows' }, EXIT.INVALID);
   // Dated in the future: a clock set wrong at the station, or a forgery. Five minutes of slack.
-  let latest = 0;
-  for (const e of events) if (e.atMs > latest) latest = e.atMs;
-  if (latest > nowMs + 5 * 60_000) {
-    const e = events.find((x) => x.atMs === latest)!;
-    throw new LoaxaError('audit.bundle.future', { file: name, when: e.local }, EXIT.INVALID);
+  if (read.latestAtMs > nowMs + 5 * 60_000) throw new LoaxaError('audit.bundle.future', { file: name, when: read.latestLocal }, EXIT.INVALID);
+  if (o.header.from > new Date(nowMs + 86_400_000).toISOString().slice(0, 10)) {
+    throw new LoaxaError('audit.bundle.future', { file: name, when: o.header.from }, EXIT.INVALID);
   }
-  if (h.from > new Date(nowMs + 86_400_000).toISOString().slice(0, 10)) {
-    throw new LoaxaError('audit.bundle.future', { file: name, when: h.from }, EXIT.INVALID);
-  }
-  return { file, sha256, header: h, events, end };
+  return read.end;
+}
+
+/** Read and parse a bundle (no chain check yet). Throws LoaxaError (exit 1) for anything that is not a whole bundle. */
+export function readBundle(file: string, nowMs = Date.now(), opts: ReadBundleOptions = {}): Bundle {
+  const o = openBundle(file);
+  const read = rowsRead();
+  const events = [...bundleRows(o, read, opts)];
+  const end = finishRead(o, read, nowMs);
+  return { file, sha256: o.sha256, header: o.header, events, end };
 }
 
 /** Whether row `index` of a bundle read without checkPayloads is whole JSON (its line number is index + 2). */
@@ -469,27 +521,71 @@ export interface BundleVerdict {
  * one key throughout (and the expected key when given), the end line, and the header's claims.
  */
 export function verifyBundle(b: Bundle, opts: { publicKeys?: string[] } = {}): BundleVerdict {
-  const h = b.header;
-  const first = b.events[0]!;
-  const verdict: BundleVerdict = {
-    file: b.file, ok: false, station: h.station.id, events: b.events.length, firstSeq: first.seq,
-    lastSeq: b.events[b.events.length - 1]!.seq, days: 0, seals: 0, fingerprint: null, publicKey: null, anchored: false, result: null,
-  };
-  const failWith = (seq: number | null, reason: string): BundleVerdict => ({ ...verdict, ok: false, failure: { seq, reason } });
+  return verifyBundleRows(b.file, b.header, b.events, () => b.end, opts);
+}
 
-  const other = b.events.find((e) => e.station !== h.station.id);
-  if (other) return failWith(other.seq, t('audit.bundle.stationMismatch', { file: basename(b.file), seq: other.seq, other: other.station, station: h.station.id }));
-
+/**
+ * verifyBundle over rows given one by one as they are read (none need be kept): every check in
+ * one pass. `end` is called once every row has been taken: it gives the end line, or throws
+ * what reading found wrong (see finishRead) — before any verdict, as reading a whole bundle first would.
+ */
+export function verifyBundleRows(
+  file: string, h: BundleHeader, rows: Iterable<BundleEvent>, end: () => BundleEnd, opts: { publicKeys?: string[] } = {},
+): BundleVerdict {
+  const it = rows[Symbol.iterator]();
+  const firstStep = it.next();
+  if (firstStep.done) {
+    end(); // throws: a bundle without rows
+    throw new LoaxaError('audit.bundle.corrupt', { file: basename(file), line: 2, detail: 'no rows' }, EXIT.INVALID);
+  }
+  const first = firstStep.value;
+  let count = 0;
+  let lastSeq = first.seq;
+  let other: { seq: number; station: string } | null = null;
+  const seals: BundleEvent[] = [];
   // Days after the asked range ride along only to reach the seals: they may be unsealed.
+  // Filled as rows pass; verifyEvents reads it only when it checks seals, by then complete up to that row.
   const exemptDays = new Set<string>();
-  // (A local time sorts after `to` on that date already: cut out the date only for those.)
-  for (const e of b.events) if (e.local > h.to && e.local.slice(0, 10) > h.to) exemptDays.add(e.local.slice(0, 10));
-  const result = verifyEvents(b.events, {
+  const pass = (e: BundleEvent): void => {
+    count++;
+    lastSeq = e.seq;
+    if (other === null && e.station !== h.station.id) other = { seq: e.seq, station: e.station };
+    // (A local time sorts after `to` on that date already: cut out the date only for those.)
+    if (e.local > h.to && e.local.slice(0, 10) > h.to) exemptDays.add(e.local.slice(0, 10));
+    if (e.type === 'seal') seals.push(e);
+  };
+  pass(first);
+  let pending: BundleEvent | null = first;
+  // No return(): verifyEvents stopping at a bad row must not close the rows — all are read below.
+  const tracked: Iterator<BundleEvent> = {
+    next: () => {
+      if (pending) {
+        const value = pending;
+        pending = null;
+        return { done: false, value };
+      }
+      const step = it.next();
+      if (!step.done) pass(step.value);
+      return step;
+    },
+  };
+  const result = verifyEvents({ [Symbol.iterator]: () => tracked }, {
     startPrevHash: h.startPrevHash,
     startSeq: first.seq,
     publicKeys: opts.publicKeys,
     exemptDays,
   });
+  for (let step = tracked.next(); !step.done; step = tracked.next());
+  const theEnd = end();
+
+  const verdict: BundleVerdict = {
+    file, ok: false, station: h.station.id, events: count, firstSeq: first.seq,
+    lastSeq, days: 0, seals: 0, fingerprint: null, publicKey: null, anchored: false, result: null,
+  };
+  const failWith = (seq: number | null, reason: string): BundleVerdict => ({ ...verdict, ok: false, failure: { seq, reason } });
+  const mismatch = other as { seq: number; station: string } | null;
+  if (mismatch) return failWith(mismatch.seq, t('audit.bundle.stationMismatch', { file: basename(file), seq: mismatch.seq, other: mismatch.station, station: h.station.id }));
+
   verdict.result = result;
   verdict.days = result.days;
   verdict.seals = result.seals;
@@ -499,23 +595,23 @@ export function verifyBundle(b: Bundle, opts: { publicKeys?: string[] } = {}): B
     return failWith(bad.seq, t(`journal.verify.problem.${bad.problem}`, bad.params));
   }
   if (first.prevHash !== h.startPrevHash) return failWith(first.seq, t('journal.verify.problem.changed', { seq: first.seq }));
-  const seals = b.events.filter((e) => e.type === 'seal').map((e) => e.payload as JournalEvent<'seal'>['payload']);
-  if (seals.length) {
-    verdict.publicKey = publicKeyBase64(seals[0]!.publicKey);
+  const sealPayloads = seals.map((e) => e.payload as JournalEvent<'seal'>['payload']);
+  if (sealPayloads.length) {
+    verdict.publicKey = publicKeyBase64(sealPayloads[0]!.publicKey);
     if (h.publicKey && publicKeyBase64(h.publicKey) !== verdict.publicKey) {
       return failWith(null, t('audit.verify.headerKey', { header: h.fingerprint ?? '?', seal: verdict.fingerprint ?? '?' }));
     }
     // A seal of the day before, carried as the first row, signs the head this bundle starts from.
-    const anchor = seals.find((s) => s.lastSeq === first.seq - 1);
+    const anchor = sealPayloads.find((s) => s.lastSeq === first.seq - 1);
     if (anchor) {
       if (anchor.headHash !== h.startPrevHash) return failWith(first.seq, t('journal.verify.problem.seal-mismatch', { seq: first.seq, date: anchor.date }));
       verdict.anchored = true;
     }
   }
   if (first.prevHash === '0'.repeat(64) && first.seq === 1) verdict.anchored = true;
-  if (b.end.events !== b.events.length) return failWith(null, t('audit.verify.countMismatch', { expected: b.end.events, actual: b.events.length }));
-  if (b.end.headHash !== verdict.result.head?.hash || b.end.lastSeq !== verdict.lastSeq) return failWith(verdict.lastSeq, t('audit.verify.headMismatch'));
-  if (typeof h.events === 'number' && h.events !== b.events.length) return failWith(null, t('audit.verify.countMismatch', { expected: h.events, actual: b.events.length }));
+  if (theEnd.events !== count) return failWith(null, t('audit.verify.countMismatch', { expected: theEnd.events, actual: count }));
+  if (theEnd.headHash !== verdict.result.head?.hash || theEnd.lastSeq !== verdict.lastSeq) return failWith(verdict.lastSeq, t('audit.verify.headMismatch'));
+  if (typeof h.events === 'number' && h.events !== count) return failWith(null, t('audit.verify.countMismatch', { expected: h.events, actual: count }));
   verdict.ok = true;
   return verdict;
 }

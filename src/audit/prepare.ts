@@ -6,9 +6,12 @@
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { EXIT, LoaxaError, errorFromWire, errorToWire, getLang, type WireError } from '../i18n/index.js';
-import { canonicalJson, type RowChunks } from '../journal/index.js';
+import { canonicalJson, canonicalRowLength, layOutCanonicalRow, type RowChunks } from '../journal/index.js';
 import { reportReads } from './model.js';
-import { BundleRow, readBundle, rowIsJson, verifyBundle, type Bundle, type BundleEnd, type BundleHeader, type BundleVerdict } from './bundle.js';
+import {
+  BundleRow, bundleRows, finishRead, openBundle, readBundle, rowIsJson, rowsRead, verifyBundle, verifyBundleRows,
+  type Bundle, type BundleEnd, type BundleEvent, type BundleHeader, type BundleVerdict,
+} from './bundle.js';
 
 export interface PreparedBundle {
   file: string;
@@ -21,10 +24,6 @@ export interface PreparedBundle {
 }
 
 const COMMA = 0x2c;
-// A row's store text is its bundle line without the hashes (ReportRow's fields, and the station).
-const LINE_START = Buffer.from('{"seq":');
-const PAYLOAD_KEY = Buffer.from(',"payload":');
-
 const noPayload = () => undefined;
 const FAULT = Buffer.from('fault":');
 const CONFIRMED = Buffer.from('confirmed":');
@@ -107,72 +106,114 @@ class Part {
 }
 
 /**
- * Rows laid out for the store: texts copied from the bundle's bytes where they stand, hashes
- * as binaries, and the rows a report reads apart from the others (so reports parse only
- * those) — each part already one JSON array per day run, so a day the store does not hold
- * yet is written as it stands.
+ * Rows laid out for the store as they come: each row's text in the part it belongs to (the
+ * rows a report reads apart from the others, so reports parse only those), each part already
+ * one JSON array per day run — so a day the store does not hold yet is written as it stands —
+ * and hashes as binaries. A row in the writer's layout is stored as its canonical text, hashed
+ * right where it is written (no other copy of it is made).
  */
-function layOut(b: Bundle): RowChunks {
-  const events = b.events;
-  const n = events.length;
-  const hashes = new Uint8Array(n * 32);
-  const hashView = Buffer.from(hashes.buffer, hashes.byteOffset, hashes.byteLength);
-  const seals = new Uint8Array(n);
-  const inReport = new Uint8Array(n);
-  const rowStart = new Uint32Array(n);
-  const rowEnd = new Uint32Array(n);
-  const runStarts: number[] = [];
-  const runDays: string[] = [];
-  // Each row's text is shorter than its line (no hashes): the bundle's size is room enough for both parts.
-  const size = events[0] instanceof BundleRow ? events[0].src.length : 0;
-  const report = new Part(size >> 1);
-  const other = new Part(size >> 1);
-  let day = '';
-  for (let i = 0; i < n; i++) {
-    const e = events[i]!;
-    hashView.write(e.hash, i * 32, 32, 'hex');
-    if (e.type === 'seal') seals[i] = 1;
-    if (i === 0 || !e.local.startsWith(day)) {
+class Layout {
+  private n = 0;
+  private hashes: Uint8Array;
+  private hashView: Buffer;
+  private seals: Uint8Array;
+  private inReport: Uint8Array;
+  private rowStart: Uint32Array;
+  private rowEnd: Uint32Array;
+  private readonly runStarts: number[] = [];
+  private readonly runDays: string[] = [];
+  private readonly report: Part;
+  private readonly other: Part;
+  private day = '';
+  private firstSeq = 0;
+  private firstPrevHash = '';
+
+  /** `rows`: how many rows to expect (a hint); `bytes`: the bundle's size, room enough for both parts. */
+  constructor(rows: number, bytes: number) {
+    const n = Math.max(16, rows);
+    this.hashes = new Uint8Array(n * 32);
+    this.hashView = Buffer.from(this.hashes.buffer);
+    this.seals = new Uint8Array(n);
+    this.inReport = new Uint8Array(n);
+    this.rowStart = new Uint32Array(n);
+    this.rowEnd = new Uint32Array(n);
+    this.report = new Part(bytes >> 1);
+    this.other = new Part(bytes >> 1);
+  }
+
+  private grow(): void {
+    const n = this.seals.length * 2;
+    const hashes = new Uint8Array(n * 32);
+    hashes.set(this.hashes);
+    this.hashes = hashes;
+    this.hashView = Buffer.from(hashes.buffer);
+    const more = <T extends Uint8Array | Uint32Array>(a: T, b: T): T => (b.set(a), b);
+    this.seals = more(this.seals, new Uint8Array(n));
+    this.inReport = more(this.inReport, new Uint8Array(n));
+    this.rowStart = more(this.rowStart, new Uint32Array(n));
+    this.rowEnd = more(this.rowEnd, new Uint32Array(n));
+  }
+
+  add(e: BundleEvent): void {
+    const i = this.n++;
+    if (i === this.seals.length) this.grow();
+    if (i === 0) {
+      this.firstSeq = e.seq;
+      this.firstPrevHash = e.prevHash;
+    }
+    this.hashView.write(e.hash, i * 32, 32, 'hex');
+    if (e.type === 'seal') this.seals[i] = 1;
+    const { report, other } = this;
+    if (i === 0 || !e.local.startsWith(this.day)) {
       if (i > 0) {
         report.closeRun();
         other.closeRun();
       }
-      day = e.local.slice(0, 10);
-      runStarts.push(i);
-      runDays.push(day);
+      this.day = e.local.slice(0, 10);
+      this.runStarts.push(i);
+      this.runDays.push(this.day);
       report.openRun();
       other.openRun();
     }
     const wanted = e.type === 'relay.action' ? reportReads(e.type, () => (e instanceof BundleRow ? maybeFaulty(e) : e.payload)) : reportReads(e.type, noPayload);
-    if (wanted) inReport[i] = 1;
+    if (wanted) this.inReport[i] = 1;
     const to = wanted ? report : other;
     if (e instanceof BundleRow) {
-      // The line without its hashes — {"seq":…,"station":…,"atMs":…,"local":…,"type":…,"payload":…}:
-      // two runs of its bytes, copied as they stand.
-      const src = e.src;
-      const head = e.seqStart - LINE_START.length;
-      const tail = e.payloadStart - PAYLOAD_KEY.length;
-      const items = to.startRow(e.typeEnd - head + e.payloadEnd + 1 - tail);
-      let o = (rowStart[i] = to.bytes.length);
-      o += src.copy(items, o, head, e.typeEnd);
-      o += src.copy(items, o, tail, e.payloadEnd + 1);
-      rowEnd[i] = to.bytes.length = o;
+      // The canonical text is a store text too (every field, no hashes): written and hashed in place.
+      const k = canonicalRowLength(e);
+      const items = to.startRow(k + 64);
+      const at = (this.rowStart[i] = to.bytes.length);
+      e.ownHash = layOutCanonicalRow(items, at, e.src, e, e.prevHashAt);
+      this.rowEnd[i] = to.bytes.length = at + k;
     } else {
       const q = JSON.stringify;
       const text = `{"seq":${q(e.seq)},"station":${q(e.station)},"atMs":${q(e.atMs)},"local":${q(e.local)},"type":${q(e.type)},"payload":${canonicalJson(e.payload)}}`;
       const k = Buffer.byteLength(text, 'utf8');
       const items = to.startRow(k);
-      rowStart[i] = to.bytes.length;
-      rowEnd[i] = to.bytes.length += items.write(text, to.bytes.length, k, 'utf8');
+      this.rowStart[i] = to.bytes.length;
+      this.rowEnd[i] = to.bytes.length += items.write(text, to.bytes.length, k, 'utf8');
     }
   }
-  report.closeRun();
-  other.closeRun();
-  return {
-    count: n, firstSeq: events[0]!.seq, firstPrevHash: events[0]!.prevHash, hashes, seals, inReport, rowStart, rowEnd,
-    runStarts, runDays, reportItems: report.bytes.view(), reportRuns: Uint32Array.from(report.runs),
-    otherItems: other.bytes.view(), otherRuns: Uint32Array.from(other.runs),
-  };
+
+  finish(): RowChunks {
+    const n = this.n;
+    this.report.closeRun();
+    this.other.closeRun();
+    return {
+      count: n, firstSeq: this.firstSeq, firstPrevHash: this.firstPrevHash, hashes: this.hashes.subarray(0, n * 32),
+      seals: this.seals.subarray(0, n), inReport: this.inReport.subarray(0, n), rowStart: this.rowStart.subarray(0, n),
+      rowEnd: this.rowEnd.subarray(0, n), runStarts: this.runStarts, runDays: this.runDays,
+      reportItems: this.report.bytes.view(), reportRuns: Uint32Array.from(this.report.runs),
+      otherItems: this.other.bytes.view(), otherRuns: Uint32Array.from(this.other.runs),
+    };
+  }
+}
+
+/** Rows of a bundle read whole, laid out for the store. */
+function layOut(b: Bundle): RowChunks {
+  const layout = new Layout(b.events.length, b.events[0] instanceof BundleRow ? b.events[0].src.length : 0);
+  for (const e of b.events) layout.add(e);
+  return layout.finish();
 }
 
 export function prepareBundle(b: Bundle, opts: { publicKeys?: string[] } = {}): PreparedBundle {
@@ -188,8 +229,30 @@ export function prepareBundle(b: Bundle, opts: { publicKeys?: string[] } = {}): 
   return { file: b.file, sha256: b.sha256, header: b.header, end: b.end, verdict: { ...verdict, result: null }, rows: verdict.ok ? layOut(b) : null };
 }
 
-/** Read (payloads left as bytes until needed), verify and lay out one bundle file. */
-export function prepareFile(file: string, nowMs?: number): PreparedBundle {
+/**
+ * Read, verify and lay out one bundle file in one pass over its lines: each row is laid out
+ * (and hashed) as it is read, then checked by verifyBundleRows — the checks verifyBundle makes —
+ * and dropped; payloads stay bytes. A bundle refused or damaged is read again whole, the general
+ * way, so its verdict or error is named exactly as `loaxa audit verify` names it.
+ */
+export function prepareFile(file: string, nowMs = Date.now()): PreparedBundle {
+  const o = openBundle(file);
+  const read = rowsRead();
+  const hint = typeof o.header.events === 'number' && o.header.events > 0 && o.header.events < 1 << 24 ? o.header.events : 1024;
+  const layout = new Layout(hint, o.data.length);
+  function* laidOut(): Generator<BundleEvent, void, undefined> {
+    for (const e of bundleRows(o, read, { checkPayloads: false })) {
+      layout.add(e);
+      yield e;
+    }
+  }
+  let verdict: BundleVerdict | null = null;
+  try {
+    verdict = verifyBundleRows(file, o.header, laidOut(), () => finishRead(o, read, nowMs));
+  } catch (e) {
+    if (!(e instanceof LoaxaError)) throw e;
+  }
+  if (verdict?.ok) return { file, sha256: o.sha256, header: o.header, end: read.end!, verdict: { ...verdict, result: null }, rows: layout.finish() };
   return prepareBundle(readBundle(file, nowMs, { checkPayloads: false }));
 }
 

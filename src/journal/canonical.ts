@@ -131,7 +131,7 @@ export function canonicalRowBytes(src: Buffer, r: RowTextRanges): Buffer {
   return out;
 }
 
-function canonicalRowLength(r: RowTextRanges): number {
+export function canonicalRowLength(r: RowTextRanges): number {
   return ( K_AT_MS.length + (r.atMsEnd - r.atMsStart) + K_LOCAL.length + (r.localEnd - r.localStart) + K_PAYLOAD.length +
     (r.payloadEnd - r.payloadStart) + K_SEQ.length + (r.seqEnd - r.seqStart) + K_STATION.length + (r.stationEnd - r.stationStart) +
     K_TYPE.length + (r.typeEnd - r.typeStart) + 1);
@@ -174,4 +174,19 @@ export function rowHashOfTexts(prevHash: string, src: Buffer, r: RowTextRanges):
   const b = scratch.buf;
   const k = b.write(prevHash, 0, 'utf8');
   return oneShotHash('sha256', b.subarray(0, writeCanonicalRow(b, k, src, r)), 'hex');
+}
+
+/**
+ * Lay out a row's canonical text (assembled from field texts in `src`, as canonicalRowBytes
+ * does) at out[at…] and hash it there: the 64 hex characters of its prev_hash, at
+ * src[prevHashAt…], are written just before it so the one-shot hash reads both in place, then
+ * the text is moved back over them (one memmove). Needs canonicalRowLength(r) + 64 bytes of
+ * room at `at`; the text ends at at + canonicalRowLength(r). Returns the row's hash (hex).
+ */
+export function layOutCanonicalRow(out: Buffer, at: number, src: Buffer, r: RowTextRanges, prevHashAt: number): string {
+  src.copy(out, at, prevHashAt, prevHashAt + 64);
+  const end = writeCanonicalRow(out, at + 64, src, r);
+  const hash = oneShotHash('sha256', out.subarray(at, end), 'hex');
+  out.copyWithin(at, at + 64, end);
+  return hash;
 }

@@ -66,7 +66,10 @@ export interface VerifyOptions {
   startSeq?: number;
   /** Check that every past day is sealed (default true). */
   requireSeals?: boolean;
-  /** Days allowed to be unsealed besides the last one (e.g. the edge of an exported range). */
+  /**
+   * Days allowed to be unsealed besides the last one (e.g. the edge of an exported range). A Set
+   * is read as it stands when seals are checked, so a reader may fill it as rows pass.
+   */
   exemptDays?: Iterable<string>;
 }
 
@@ -124,9 +127,16 @@ export type StoredEvent = JournalEvent & {
   canonical?: Uint8Array;
   /** The JSON texts of the row's fields where they stand in a bundle's bytes (canonical text assembled from them). */
   texts?: RowTextRanges & { src: Buffer };
+  /**
+   * The row's hash over its own prevHash, computed with rowHash's rules where the row was laid
+   * out (a bundle row hashed in the store's buffer): used only when that prevHash is the one
+   * the chain expects, so the comparison with `hash` stays here.
+   */
+  ownHash?: string;
 };
 
 function safeHash(prevHash: string, ev: StoredEvent): string | null {
+  if (ev.ownHash !== undefined && prevHash === ev.prevHash) return ev.ownHash;
   try {
     if (ev.texts) return rowHashOfTexts(prevHash, ev.texts.src, ev.texts);
     return ev.canonical ? rowHashOfCanonical(prevHash, ev.canonical) : rowHash(prevHash, ev, ev.payloadJson);
@@ -181,7 +191,7 @@ export function verifyEvents(events: Iterable<JournalEvent>, opts: VerifyOptions
     result.lastDate = days[days.length - 1] ?? null;
     return days;
   };
-  const exempt = new Set(opts.exemptDays ?? []);
+  const exempt: ReadonlySet<string> = opts.exemptDays instanceof Set ? opts.exemptDays : new Set(opts.exemptDays ?? []);
   /** The earliest day, before `currentDay`, whose events no seal covers (by the seq of its last event). */
   const firstUnsealed = (currentDay: string | null): VerifyFailure | undefined => {
     if (opts.requireSeals === false) return undefined;
