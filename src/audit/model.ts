@@ -196,6 +196,16 @@ export function relayActionFaulty(p: Payload<'relay.action'>): boolean {
 }
 
 /**
+ * Whether a relay action's canonical payload text may be faulty: true for every faulty one
+ * (the keys and values relayActionFaulty looks at, as canonical JSON writes them), and
+ * perhaps for a few good ones, which the report then looks at again. Lets a reader skip
+ * parsing the many good switches.
+ */
+export function relayActionTextMaybeFaulty(payloadJson: string): boolean {
+  return payloadJson.includes('"fault"') || payloadJson.includes('"confirmed":null') || payloadJson.includes('"confirmed":"mismatch"');
+}
+
+/**
  * Whether the report reads a row at all, given how many events each day has (the store's
  * case): its type is one it reads, and of relay actions only the faulty ones change anything.
  * `payload` is asked for only when the type alone does not tell.

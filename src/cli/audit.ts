@@ -188,7 +188,7 @@ export function registerAudit(program: Command): void {
         let text: string;
         if (opts.db) {
           const info = opts.schedule ? await stationFromSchedule(opts.schedule) : undefined;
-          const stations = [audit.reportFromJournal(opts.db, from, to, { station: opts.station, info })];
+          const stations = [await audit.reportFromJournalParallel(opts.db, from, to, { station: opts.station, info })];
           text = audit.renderReport(audit.buildReport(stations, from, to), format as (typeof audit.REPORT_FORMATS)[number]);
         } else {
           const spinner = await progress(format !== 'json');

@@ -10,6 +10,7 @@ import { EXIT, LoaxaError } from '../i18n/index.js';
 import { GENESIS_HASH, canonicalJson, rowHash } from './canonical.js';
 import type { EventPayloads, EventType, JournalEvent } from './events.js';
 import { checkTimeZone, localIso, nextDate } from './time.js';
+import type { ReportRow } from './district.js';
 
 type DB = Database.Database;
 
@@ -106,7 +107,9 @@ export function openDatabase(path: string, readonly: boolean): DB {
     return db;
   } catch (e) {
     if (e instanceof LoaxaError) throw e;
-    throw new LoaxaError('journal.db.unreadable', { file, reason: (e as Error).message }, EXIT.FAULT);
+    // A file handed in to be read (an inspector's --db) that is no SQLite at all is bad input; the station's own journal failing to open is a fault.
+    const notSqlite = readonly && (e as { code?: string }).code === 'SQLITE_NOTADB';
+    throw new LoaxaError('journal.db.unreadable', { file, reason: (e as Error).message }, notSqlite ? EXIT.INVALID : EXIT.FAULT);
   }
 }
 
@@ -256,6 +259,27 @@ export class Journal {
     return (this.db.prepare(sql).all(...params) as Row[]).map(rowToEvent);
   }
 
+  /**
+   * What a report reads of the rows in [fromMs, toMs) of the given types, by seq: no hashes
+   * (the caller verifies the chain), no station. The table is walked in seq order — cheaper
+   * than an index when the range is most of the journal. `keep`, given a row's type and
+   * payload text, may pass over a row before its payload is parsed.
+   */
+  reportRows(fromMs: number, toMs: number, types: readonly EventType[], keep?: (type: string, payloadJson: string) => boolean): ReportRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT seq, at_ms, local, type, payload FROM events NOT INDEXED
+         WHERE at_ms >= ? AND at_ms < ? AND type IN (${types.map(() => '?').join(',')}) ORDER BY seq`,
+      )
+      .raw(true)
+      .all(fromMs, toMs, ...types) as Array<[number, number, string, string, string]>;
+    const out: ReportRow[] = [];
+    for (const [seq, atMs, local, type, payload] of rows) {
+      if (!keep || keep(type, payload)) out.push({ seq, atMs, local, type: type as EventType, payload: JSON.parse(payload) as JournalEvent['payload'] });
+    }
+    return out;
+  }
+
   /** Same as events(), streamed row by row for large reads. */
   *iterate(q: EventQuery = {}): IterableIterator<JournalEvent> {
     const { sql, params } = this.query(q);
@@ -288,6 +312,15 @@ export class Journal {
       if ((ev.payload as EventPayloads['seal']).date === date) found = ev as JournalEvent<'seal'>;
     }
     return found;
+  }
+
+  /** Events per local date in [fromDate, toDate], seals left out (a report reading only some types still counts every event). */
+  dayCounts(fromDate: string, toDate: string): Map<string, number> {
+    const rows = this.db
+      .prepare("SELECT substr(local, 1, 10) AS day, count(*) AS n FROM events WHERE local >= ? AND local < ? AND type <> 'seal' GROUP BY day")
+      .raw(true)
+      .all(fromDate, nextDate(toDate)) as Array<[string, number]>;
+    return new Map(rows);
   }
 
   /** Distinct local dates that have at least one non-seal event, ascending. */

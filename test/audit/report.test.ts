@@ -180,6 +180,18 @@ describe('audit report on a week with known truth', () => {
     expect(format.code).toBe(2);
     for (const r of [reversed, station, format]) expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('a --db file that is not a journal at all is refused as bad input (the chain check and the report read it side by side)', async () => {
+    const text = join(tmp.dir, 'ghi-chep.db');
+    writeFileSync(text, 'sổ ghi chép, không phải cơ sở dữ liệu\n'.repeat(200));
+    for (const args of [['audit', 'report', '--db', text, ...range, '--format', 'csv'], ['audit', 'verify', '--db', text]]) {
+      const r = await runLoaxa(args);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('ghi-chep.db: cannot open the journal (file is not a database)');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stdout).toBe('');
+    }
+  });
   it('refuses to report from a journal whose chain was altered', async () => {
     const copy = join(tmp.dir, 'altered.db');
     copyFileSync(sc.db, copy);
