@@ -176,15 +176,35 @@ function plainStringEnd(d: Buffer, at: number, end: number): number {
 class RepeatedTexts {
   private readonly seen = new Map<number, Array<{ bytes: Buffer; text: string }>>();
 
+  private last: { bytes: Buffer; text: string } | null = null;
+  private beforeLast: { bytes: Buffer; text: string } | null = null;
+
   get(d: Buffer, a: number, b: number): string {
-    let key = b - a;
-    for (let i = a; i < b; i++) key = (key * 31 + d[i]!) | 0;
+    // Most often one of the last two (the station, then the type, row after row).
+    const l = this.last;
+    if (l && same(l.bytes, d, a, b)) return l.text;
+    const bl = this.beforeLast;
+    if (bl && same(bl.bytes, d, a, b)) {
+      this.beforeLast = l;
+      this.last = bl;
+      return bl.text;
+    }
+    const found = this.lookUp(d, a, b);
+    this.beforeLast = l;
+    this.last = found;
+    return found.text;
+  }
+
+  private lookUp(d: Buffer, a: number, b: number): { bytes: Buffer; text: string } {
+    // A few bytes and the length tell the texts apart well enough: the bytes are compared anyway.
+    const n = b - a;
+    const key = n === 0 ? 0 : (n | (d[a]! << 8) | (d[b - 1]! << 16) | (d[a + (n >> 1)]! << 24)) | 0;
     const list = this.seen.get(key);
     if (list) {
       next: for (const e of list) {
         if (e.bytes.length !== b - a) continue;
         for (let i = a; i < b; i++) if (e.bytes[i - a] !== d[i]) continue next;
-        return e.text;
+        return e;
       }
     }
     const text = d.toString('latin1', a, b);
@@ -192,11 +212,19 @@ class RepeatedTexts {
     const entry = { bytes: Buffer.from(d.subarray(a, b)), text };
     if (list) list.push(entry);
     else this.seen.set(key, [entry]);
-    return text;
+    return entry;
   }
 }
 
-const repeated = new RepeatedTexts();
+function same(x: Buffer, d: Buffer, a: number, b: number): boolean {
+  if (x.length !== b - a) return false;
+  for (let i = a; i < b; i++) if (x[i - a] !== d[i]) return false;
+  return true;
+}
+
+// Stations and event types apart: a station's text then comes back row after row.
+const stations = new RepeatedTexts();
+const types = new RepeatedTexts();
 
 /**
  * A row line in the writer's layout, read off the bundle's bytes: the field texts stay where
@@ -214,6 +242,8 @@ export class BundleRow implements BundleEvent, RowTextRanges {
   hash = '';
   /** Set where the row is laid out and hashed in the store's buffer (see StoredEvent.ownHash). */
   ownHash: string | undefined = undefined;
+  /** Read() checked every field's key before its text. */
+  readonly keyed = true;
   /** Where the 64 hex characters of prevHash stand in `src`. */
   prevHashAt = 0;
   seqStart = 0; seqEnd = 0;
@@ -255,9 +285,9 @@ export class BundleRow implements BundleEvent, RowTextRanges {
     r.payloadStart = hashStart + HASH_HEX + T_PAYLOAD.length;
     r.payloadEnd = end - 1;
     if (r.payloadEnd <= r.payloadStart) return null;
-    r.station = repeated.get(d, r.stationStart + 1, r.stationEnd - 1);
+    r.station = stations.get(d, r.stationStart + 1, r.stationEnd - 1);
     r.local = d.toString('latin1', r.localStart + 1, r.localEnd - 1);
-    r.type = repeated.get(d, r.typeStart + 1, r.typeEnd - 1) as JournalEvent['type'];
+    r.type = types.get(d, r.typeStart + 1, r.typeEnd - 1) as JournalEvent['type'];
     r.prevHashAt = prevStart;
     r.prevHash = d.toString('latin1', prevStart, prevStart + HASH_HEX);
     r.hash = d.toString('latin1', hashStart, hashStart + HASH_HEX);
@@ -315,6 +345,8 @@ export class BundleRow implements BundleEvent, RowTextRanges {
 }
 
 export interface ReadBundleOptions {
+  /** Called with each row as it is read, before it is handed on (bundleRows). */
+  onRow?: (row: BundleEvent) => void;
   /**
    * Parse every payload now, so a payload that is not JSON is named as a damaged line (default
    * true). Off, payloads stay bytes until asked for: a damaged one then fails its row's hash,
@@ -403,6 +435,7 @@ export function* bundleRows(o: OpenedBundle, read: RowsRead, opts: ReadBundleOpt
   const { data, contentEnd } = o;
   const name = basename(o.file);
   const checkPayloads = opts.checkPayloads ?? true;
+  const onRow = opts.onRow;
   let lineNo = 1;
   for (let start = o.bodyStart; start <= contentEnd; ) {
     lineNo++;
@@ -460,6 +493,7 @@ export function* bundleRows(o: OpenedBundle, read: RowsRead, opts: ReadBundleOpt
       read.latestAtMs = row.atMs;
       read.latestLocal = row.local;
     }
+    onRow?.(row);
     yield row;
   }
 }

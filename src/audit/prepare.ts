@@ -240,15 +240,10 @@ export function prepareFile(file: string, nowMs = Date.now()): PreparedBundle {
   const read = rowsRead();
   const hint = typeof o.header.events === 'number' && o.header.events > 0 && o.header.events < 1 << 24 ? o.header.events : 1024;
   const layout = new Layout(hint, o.data.length);
-  function* laidOut(): Generator<BundleEvent, void, undefined> {
-    for (const e of bundleRows(o, read, { checkPayloads: false })) {
-      layout.add(e);
-      yield e;
-    }
-  }
+  const rows = bundleRows(o, read, { checkPayloads: false, onRow: (e) => layout.add(e) });
   let verdict: BundleVerdict | null = null;
   try {
-    verdict = verifyBundleRows(file, o.header, laidOut(), () => finishRead(o, read, nowMs));
+    verdict = verifyBundleRows(file, o.header, rows, () => finishRead(o, read, nowMs));
   } catch (e) {
     if (!(e instanceof LoaxaError)) throw e;
   }

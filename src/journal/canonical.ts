@@ -109,11 +109,13 @@ export interface RowTextRanges {
   seqStart: number; seqEnd: number;
   stationStart: number; stationEnd: number;
   typeStart: number; typeEnd: number;
+  /** Each text stands in `src` right after its key (`"atMs":…`), as in a bundle line: set only by a reader that checked. */
+  keyed?: boolean;
 }
 
-/** Copy src[from, to) to out at `at`; returns the new end. A loop for short runs (cheaper than a native call). */
+/** Copy src[from, to) to out at `at`; returns the new end. A loop for short runs (cheaper than a native call: ~140 ns each). */
 function put(out: Buffer, at: number, src: Buffer, from: number, to: number): number {
-  if (to - from > 48) return at + src.copy(out, at, from, to);
+  if (to - from > 80) return at + src.copy(out, at, from, to);
   for (let i = from; i < to; i++) out[at++] = src[i]!;
   return at;
 }
@@ -139,6 +141,7 @@ export function canonicalRowLength(r: RowTextRanges): number {
 
 /** Write the canonical text assembled from `src` into `out` at `at`; returns its end. */
 function writeCanonicalRow(out: Buffer, at: number, src: Buffer, r: RowTextRanges): number {
+  if (r.keyed) return writeKeyedRow(out, at, src, r);
   let o = put(out, at, K_AT_MS, 0, K_AT_MS.length);
   o = put(out, o, src, r.atMsStart, r.atMsEnd);
   o = put(out, o, K_LOCAL, 0, K_LOCAL.length);
@@ -152,6 +155,35 @@ function writeCanonicalRow(out: Buffer, at: number, src: Buffer, r: RowTextRange
   o = put(out, o, K_TYPE, 0, K_TYPE.length);
   o = put(out, o, src, r.typeStart, r.typeEnd);
   out[o] = 0x7d;
+  return o + 1;
+}
+
+// Key texts' lengths, `"atMs":` … `"type":`, for texts that stand right after their keys.
+const KEY_AT_MS = 7, KEY_LOCAL = 8, KEY_PAYLOAD = 10, KEY_SEQ = 6, KEY_STATION = 10, KEY_TYPE = 7;
+
+/** src[a0, a1), a comma, src[b0, b1): one run when src has them so. */
+function putPair(out: Buffer, o: number, src: Buffer, a0: number, a1: number, b0: number, b1: number): number {
+  if (b0 === a1 + 1 && src[a1] === 0x2c) return put(out, o, src, a0, b1);
+  o = put(out, o, src, a0, a1);
+  out[o++] = 0x2c;
+  return put(out, o, src, b0, b1);
+}
+
+/**
+ * writeCanonicalRow for texts that stand right after their keys: the same bytes, copied as
+ * key-and-text runs — fields that are neighbours in canonical order too (atMs and local, seq
+ * and station in a bundle line) in one run.
+ */
+function writeKeyedRow(out: Buffer, at: number, src: Buffer, r: RowTextRanges): number {
+  out[at] = 0x7b; // {
+  let o = putPair(out, at + 1, src, r.atMsStart - KEY_AT_MS, r.atMsEnd, r.localStart - KEY_LOCAL, r.localEnd);
+  out[o++] = 0x2c;
+  o = put(out, o, src, r.payloadStart - KEY_PAYLOAD, r.payloadEnd);
+  out[o++] = 0x2c;
+  o = putPair(out, o, src, r.seqStart - KEY_SEQ, r.seqEnd, r.stationStart - KEY_STATION, r.stationEnd);
+  out[o++] = 0x2c;
+  o = put(out, o, src, r.typeStart - KEY_TYPE, r.typeEnd);
+  out[o] = 0x7d; // }
   return o + 1;
 }
 
@@ -184,7 +216,7 @@ export function rowHashOfTexts(prevHash: string, src: Buffer, r: RowTextRanges):
  * room at `at`; the text ends at at + canonicalRowLength(r). Returns the row's hash (hex).
  */
 export function layOutCanonicalRow(out: Buffer, at: number, src: Buffer, r: RowTextRanges, prevHashAt: number): string {
-  src.copy(out, at, prevHashAt, prevHashAt + 64);
+  put(out, at, src, prevHashAt, prevHashAt + 64);
   const end = writeCanonicalRow(out, at + 64, src, r);
   const hash = oneShotHash('sha256', out.subarray(at, end), 'hex');
   out.copyWithin(at, at + 64, end);
