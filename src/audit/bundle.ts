@@ -216,6 +216,14 @@ class RepeatedTexts {
   }
 }
 
+/** The hash text of the row read last, where it stands. */
+const lastHash: { src: Buffer | null; at: number; text: string } = { src: null, at: 0, text: '' };
+
+function sameBytes(d: Buffer, a: number, b: number, n: number): boolean {
+  for (let k = 0; k < n; k++) if (d[a + k] !== d[b + k]) return false;
+  return true;
+}
+
 function same(x: Buffer, d: Buffer, a: number, b: number): boolean {
   if (x.length !== b - a) return false;
   for (let i = a; i < b; i++) if (x[i - a] !== d[i]) return false;
@@ -289,8 +297,12 @@ export class BundleRow implements BundleEvent, RowTextRanges {
     r.local = d.toString('latin1', r.localStart + 1, r.localEnd - 1);
     r.type = types.get(d, r.typeStart + 1, r.typeEnd - 1) as JournalEvent['type'];
     r.prevHashAt = prevStart;
-    r.prevHash = d.toString('latin1', prevStart, prevStart + HASH_HEX);
+    // A row's prevHash is most often the hash text of the line before: the same string then.
+    r.prevHash = lastHash.src === d && sameBytes(d, prevStart, lastHash.at, HASH_HEX) ? lastHash.text : d.toString('latin1', prevStart, prevStart + HASH_HEX);
     r.hash = d.toString('latin1', hashStart, hashStart + HASH_HEX);
+    lastHash.src = d;
+    lastHash.at = hashStart;
+    lastHash.text = r.hash;
     return r;
   }
 

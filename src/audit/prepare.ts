@@ -232,22 +232,31 @@ export function prepareBundle(b: Bundle, opts: { publicKeys?: string[] } = {}): 
 /**
  * Read, verify and lay out one bundle file in one pass over its lines: each row is laid out
  * (and hashed) as it is read, then checked by verifyBundleRows — the checks verifyBundle makes —
- * and dropped; payloads stay bytes. A bundle refused or damaged is read again whole, the general
- * way, so its verdict or error is named exactly as `loaxa audit verify` names it.
+ * and dropped; payloads stay bytes. Rows only when the bundle verifies. Throws what reading
+ * finds wrong (LoaxaError, exit 1), as readBundle does.
  */
-export function prepareFile(file: string, nowMs = Date.now()): PreparedBundle {
+export function streamFile(file: string, nowMs = Date.now()): PreparedBundle {
   const o = openBundle(file);
   const read = rowsRead();
   const hint = typeof o.header.events === 'number' && o.header.events > 0 && o.header.events < 1 << 24 ? o.header.events : 1024;
   const layout = new Layout(hint, o.data.length);
   const rows = bundleRows(o, read, { checkPayloads: false, onRow: (e) => layout.add(e) });
-  let verdict: BundleVerdict | null = null;
+  const verdict = verifyBundleRows(file, o.header, rows, () => finishRead(o, read, nowMs));
+  return { file, sha256: o.sha256, header: o.header, end: read.end!, verdict: { ...verdict, result: null }, rows: verdict.ok ? layout.finish() : null };
+}
+
+/**
+ * Read, verify and lay out one bundle file (streamFile). A bundle refused or damaged is read
+ * again whole, the general way, so its verdict or error is named exactly as `loaxa audit
+ * verify` names it (a payload that is not JSON, say, by its line).
+ */
+export function prepareFile(file: string, nowMs = Date.now()): PreparedBundle {
   try {
-    verdict = verifyBundleRows(file, o.header, rows, () => finishRead(o, read, nowMs));
+    const p = streamFile(file, nowMs);
+    if (p.verdict.ok) return p;
   } catch (e) {
     if (!(e instanceof LoaxaError)) throw e;
   }
-  if (verdict?.ok) return { file, sha256: o.sha256, header: o.header, end: read.end!, verdict: { ...verdict, result: null }, rows: layout.finish() };
   return prepareBundle(readBundle(file, nowMs, { checkPayloads: false }));
 }
 
