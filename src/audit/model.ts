@@ -230,16 +230,28 @@ export function buildStationReport(
   to: string,
   /** Events per local day (seals excluded) when `events` holds only REPORT_EVENT_TYPES. */
   dayCounts?: Map<string, number>,
+  /**
+   * Streamed: `events` come in seq order (not checked beforehand) and are read once, as they
+   * come — a reader may then parse them chunk by chunk — and the `correction` rows among them
+   * are given here first.
+   */
+  stream?: { corrections: Iterable<ReportRow> },
 ): StationReport {
-  // Rows from the store and the journal come in seq order already; sort only when they do not.
-  const sorted = [...events];
-  if (!sorted.every((e, i) => i === 0 || sorted[i - 1]!.seq < e.seq)) sorted.sort((a, b) => a.seq - b.seq);
+  let sorted: Iterable<ReportRow>;
+  if (stream) {
+    sorted = inSeqOrder(events);
+  } else {
+    // Rows from the store and the journal come in seq order already; sort only when they do not.
+    const all = [...events];
+    if (!all.every((e, i) => i === 0 || all[i - 1]!.seq < e.seq)) all.sort((a, b) => a.seq - b.seq);
+    sorted = all;
+  }
   const days = new Map<string, DayReport>(datesBetween(from, to).map((d) => [d, emptyDay(d)]));
   const inRange = (d: string) => d >= from && d <= to;
 
   // Corrections amend earlier results: the later event wins, attributed.
   const corrections = new Map<number, { seq: number; user: string; reason: string; fields: Record<string, unknown> }>();
-  for (const e of sorted) {
+  for (const e of stream ? [...stream.corrections].sort((a, b) => a.seq - b.seq) : sorted) {
     if (e.type === 'correction') {
       const p = e.payload as Payload<'correction'>;
       corrections.set(p.corrects, { seq: e.seq, user: p.user, reason: p.reason, fields: p.fields });
@@ -494,6 +506,16 @@ export function buildStationReport(
       bulletins: sum((d) => d.bulletins.length),
     },
   };
+}
+
+/** The rows as they come, refusing (an internal error, not input) any that would go back in seq. */
+function* inSeqOrder(events: Iterable<ReportRow>): Generator<ReportRow> {
+  let last = -Infinity;
+  for (const e of events) {
+    if (e.seq <= last) throw new Error(`report rows out of order: seq ${e.seq} after ${last}`);
+    last = e.seq;
+    yield e;
+  }
 }
 
 function slotFromResult(p: Payload<'slot.result'>, correctedBy?: SlotRow['correctedBy']): SlotRow {

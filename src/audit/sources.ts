@@ -32,7 +32,11 @@ export function openJournalForReading(dbPath: string): { journal: Journal; stati
 function rangeRows(journal: Journal, from: string, to: string): ReportRow[] {
   // Good relay switches (most rows of a busy day) change nothing in a report: not parsed.
   const keep = (type: string, payloadJson: string) => type !== 'relay.action' || relayActionTextMaybeFaulty(payloadJson);
-  return journal.reportRows(Date.parse(addDays(from, -1) + 'T00:00:00Z'), Date.parse(addDays(to, 3) + 'T00:00:00Z'), REPORT_EVENT_TYPES, keep);
+  const toMs = Date.parse(addDays(to, 3) + 'T00:00:00Z');
+  const rows = journal.reportRows(Date.parse(addDays(from, -1) + 'T00:00:00Z'), toMs, REPORT_EVENT_TYPES, keep);
+  // A correction may be written any time later (an officer amends last month's log today).
+  // (Those rows lie after the range's rows: the report sorts by seq should a clock step say otherwise.)
+  return rows.concat(journal.reportRowsOfTypeSince('correction', toMs));
 }
 
 function checkedOrThrow(dbPath: string, verdict: VerifyResult): VerifyResult {
@@ -113,8 +117,14 @@ export function reportsFromStore(
       fingerprints: store.keys(s.id).map((k) => k.fingerprint),
     };
     const counts = new Map(store.days(s.id).filter((d) => d.day >= from && d.day <= to).map((d) => [d.day, d.events]));
-    return buildStationReport(info, store.reportRows(s.id, addDays(from, -1), addDays(to, 2), REPORT_EVENT_TYPES), from, to, counts);
+    // Streamed chunk by chunk: a station-year's rows are never all alive at once.
+    const stream = store.reportRowStream(s.id, addDays(from, -1), addDays(to, 2), REPORT_EVENT_TYPES);
+    return buildStationReport(info, flatten(stream.chunks()), from, to, counts, { corrections: stream.corrections });
   });
+}
+
+function* flatten<T>(chunks: Iterable<T[]>): Generator<T> {
+  for (const c of chunks) yield* c;
 }
 
 interface ParallelOptions {

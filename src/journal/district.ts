@@ -415,6 +415,17 @@ export class DistrictStore {
    * text is already a ReportRow's JSON.
    */
   reportRows(station: string, fromDay: string, toDay: string, types?: readonly EventType[]): ReportRow[] {
+    const out: ReportRow[] = [];
+    for (const rows of this.reportRowStream(station, fromDay, toDay, types).chunks()) for (const r of rows) out.push(r);
+    return out;
+  }
+
+  /**
+   * The same rows, a chunk parsed only as it is reached: a station-year's rows are never all
+   * alive at once (a reader that keeps little spends far less on garbage collection). The
+   * `correction` rows come first, on their own: a correction amends a row before it.
+   */
+  reportRowStream(station: string, fromDay: string, toDay: string, types?: readonly EventType[]): { corrections: ReportRow[]; chunks: () => Iterable<ReportRow[]> } {
     const wanted = types && types.length ? new Set<string>(types) : null;
     // Chunks the importer split give only the rows a report reads; older ones give all theirs.
     const parts = this.db
@@ -425,23 +436,35 @@ export class DistrictStore {
       .raw(true)
       .all(fromDay, toDay, station, fromDay, toDay) as Array<[number, Buffer, Buffer | null]>;
     const toLimit = toDay + '~';
-    const out: ReportRow[] = [];
     // Texts are read as bytes and decoded here: Buffer's UTF-8 decoder is faster than the
     // driver's for text that is mostly ASCII with some Vietnamese (measured ~20 %).
-    for (const [inside, reportText, otherText] of parts) {
+    const rowsOf = ([inside, reportText, otherText]: [number, Buffer, Buffer | null]): ReportRow[] => {
       let rows = JSON.parse(reportText.toString('utf8')) as ReportRow[];
-      if (otherText === null && inside) {
-        for (const r of rows) if (!wanted || wanted.has(r.type)) out.push(r);
-        continue;
-      }
+      if (otherText === null && inside) return wanted ? rows.filter((r) => wanted.has(r.type)) : rows;
       if (otherText !== null) rows = rows.concat(JSON.parse(otherText.toString('utf8')) as ReportRow[]).sort((x, y) => x.seq - y.seq);
-      for (const r of rows) {
-        if (wanted && !wanted.has(r.type)) continue;
-        if (r.local < fromDay || r.local >= toLimit) continue;
-        out.push(r);
+      return rows.filter((r) => (!wanted || wanted.has(r.type)) && r.local >= fromDay && r.local < toLimit);
+    };
+    const corrections: ReportRow[] = [];
+    if (!wanted || wanted.has('correction')) {
+      // A correction may be written any time later (an officer amends last month's log today):
+      // chunks after the range are searched too. Corrections are rare: only a chunk whose bytes
+      // name the type is parsed for them.
+      const later = this.db
+        .prepare('SELECT 0, report_rows, CASE split WHEN 1 THEN NULL ELSE other_rows END FROM event_chunks WHERE station = ? AND first_day > ? ORDER BY first_seq')
+        .raw(true)
+        .all(station, toDay) as Array<[number, Buffer, Buffer | null]>;
+      for (const [n, p] of [...parts.map((x) => [1, x] as const), ...later.map((x) => [0, x] as const)]) {
+        if (p[1].indexOf(CORRECTION_TYPE) < 0 && (p[2] === null || p[2].indexOf(CORRECTION_TYPE) < 0)) continue;
+        const rows = n ? rowsOf(p) : correctionRowsOf(p);
+        for (const r of rows) if (r.type === 'correction') corrections.push(r);
       }
     }
-    return out;
+    return {
+      corrections,
+      *chunks() {
+        for (const p of parts) yield rowsOf(p);
+      },
+    };
   }
 
   count(station?: string): number {
@@ -455,6 +478,15 @@ export class DistrictStore {
     if (this.db.open) this.db.close();
   }
 }
+
+/** Every row of a chunk (its rows a report reads, and the others when they were not split apart). */
+function correctionRowsOf([, reportText, otherText]: [number, Buffer, Buffer | null]): ReportRow[] {
+  const rows = JSON.parse(reportText.toString('utf8')) as ReportRow[];
+  return otherText === null ? rows : rows.concat(JSON.parse(otherText.toString('utf8')) as ReportRow[]);
+}
+
+/** How a correction row's type reads in a row's JSON text (stored texts have no spaces: canonical, or written by SQLite's json functions). */
+const CORRECTION_TYPE = Buffer.from('"correction"');
 
 /** Bytes [from, to) of an array handed over from a worker (a plain Uint8Array there), as a Buffer SQLite binds as a BLOB. */
 function bytesOf(a: Uint8Array, from: number, to: number): Buffer {

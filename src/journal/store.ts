@@ -280,6 +280,15 @@ export class Journal {
     return out;
   }
 
+  /** Rows of one type written at or after `fromMs`, by seq, with their payloads (e.g. corrections written long after what they amend). */
+  reportRowsOfTypeSince(type: EventType, fromMs: number): ReportRow[] {
+    const rows = this.db
+      .prepare('SELECT seq, at_ms, local, type, payload FROM events WHERE type = ? AND at_ms >= ? ORDER BY seq')
+      .raw(true)
+      .all(type, fromMs) as Array<[number, number, string, string, string]>;
+    return rows.map(([seq, atMs, local, t, payload]) => ({ seq, atMs, local, type: t as EventType, payload: JSON.parse(payload) as JournalEvent['payload'] }));
+  }
+
   /** Same as events(), streamed row by row for large reads. */
   *iterate(q: EventQuery = {}): IterableIterator<JournalEvent> {
     const { sql, params } = this.query(q);
