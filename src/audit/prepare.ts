@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { EXIT, LoaxaError, errorFromWire, errorToWire, getLang, type WireError } from '../i18n/index.js';
 import { canonicalJson, canonicalRowLength, layOutCanonicalRow, type RowChunks } from '../journal/index.js';
 import { reportReads } from './model.js';
+import { addDays } from './dates.js';
 import {
   BundleRow, bundleRows, finishRead, openBundle, readBundle, rowIsJson, rowsRead, verifyBundle, verifyBundleRows,
   type Bundle, type BundleEnd, type BundleEvent, type BundleHeader, type BundleVerdict,
@@ -52,6 +53,30 @@ function maybeFaulty(e: BundleRow): { confirmed: null } | { confirmed: 'on' } {
     }
   }
   return { confirmed: 'on' };
+}
+
+const DATE_KEY = Buffer.from('{"date":"');
+
+/**
+ * The day a seal or a slot result is about (its payload's `date`): read off the canonical
+ * bytes, where `date` is the first key of both; parsed when the row has another shape.
+ */
+function refDay(e: BundleEvent): string | null {
+  if (e instanceof BundleRow) {
+    const d = e.src;
+    let k = 0;
+    while (k < DATE_KEY.length && d[e.payloadStart + k] === DATE_KEY[k]) k++;
+    if (k === DATE_KEY.length) {
+      const at = e.payloadStart + k;
+      return d[at + 10] === 0x22 ? d.toString('latin1', at, at + 10) : null;
+    }
+  }
+  try {
+    const date = (e.payload as { date?: unknown } | null)?.date;
+    return typeof date === 'string' ? date : null;
+  } catch {
+    return null; // not JSON: the row fails its hash, and the bundle is refused
+  }
 }
 
 /** A growing byte buffer with its own ArrayBuffer (handed to the main thread, not copied). */
@@ -125,6 +150,9 @@ class Layout {
   private readonly report: Part;
   private readonly other: Part;
   private day = '';
+  /** A seal or slot result dated before this was written late (after downtime): see `late`. */
+  private lateBefore = '';
+  private readonly late: Array<[number, string]> = [];
   private firstSeq = 0;
   private firstPrevHash = '';
 
@@ -170,6 +198,7 @@ class Layout {
         other.closeRun();
       }
       this.day = e.local.slice(0, 10);
+      this.lateBefore = addDays(this.day, -1);
       this.runStarts.push(i);
       this.runDays.push(this.day);
       report.openRun();
@@ -177,6 +206,10 @@ class Layout {
     }
     const wanted = e.type === 'relay.action' ? reportReads(e.type, () => (e instanceof BundleRow ? maybeFaulty(e) : e.payload)) : reportReads(e.type, noPayload);
     if (wanted) this.inReport[i] = 1;
+    if (e.type === 'seal' || e.type === 'slot.result') {
+      const ref = refDay(e);
+      if (ref !== null && ref < this.lateBefore) this.late.push([i, ref]);
+    }
     const to = wanted ? report : other;
     if (e instanceof BundleRow) {
       // The canonical text is a store text too (every field, no hashes): written and hashed in place.
@@ -202,7 +235,7 @@ class Layout {
     return {
       count: n, firstSeq: this.firstSeq, firstPrevHash: this.firstPrevHash, hashes: this.hashes.subarray(0, n * 32),
       seals: this.seals.subarray(0, n), inReport: this.inReport.subarray(0, n), rowStart: this.rowStart.subarray(0, n),
-      rowEnd: this.rowEnd.subarray(0, n), runStarts: this.runStarts, runDays: this.runDays,
+      rowEnd: this.rowEnd.subarray(0, n), runStarts: this.runStarts, runDays: this.runDays, late: this.late,
       reportItems: this.report.bytes.view(), reportRuns: Uint32Array.from(this.report.runs),
       otherItems: this.other.bytes.view(), otherRuns: Uint32Array.from(this.other.runs),
     };

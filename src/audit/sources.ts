@@ -34,9 +34,10 @@ function rangeRows(journal: Journal, from: string, to: string): ReportRow[] {
   const keep = (type: string, payloadJson: string) => type !== 'relay.action' || relayActionTextMaybeFaulty(payloadJson);
   const toMs = Date.parse(addDays(to, 3) + 'T00:00:00Z');
   const rows = journal.reportRows(Date.parse(addDays(from, -1) + 'T00:00:00Z'), toMs, REPORT_EVENT_TYPES, keep);
-  // A correction may be written any time later (an officer amends last month's log today).
-  // (Those rows lie after the range's rows: the report sorts by seq should a clock step say otherwise.)
-  return rows.concat(journal.reportRowsOfTypeSince('correction', toMs));
+  // Corrections written any time later (an officer amends last month's log today), and seals
+  // and slot results about the range written after downtime. (They lie after the range's
+  // rows: the report sorts by seq should a clock step say otherwise.)
+  return rows.concat(journal.lateReportRows(toMs, from, to));
 }
 
 function checkedOrThrow(dbPath: string, verdict: VerifyResult): VerifyResult {

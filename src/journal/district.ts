@@ -121,6 +121,30 @@ export const DISTRICT_MIGRATIONS: ReadonlyArray<string> = [
      BEGIN SELECT RAISE(ABORT, 'district rows are append-only'); END;
    CREATE TRIGGER event_chunks_no_delete BEFORE DELETE ON event_chunks
      BEGIN SELECT RAISE(ABORT, 'district rows are append-only'); END;`,
+  // 3: seals and slot results written more than a day after the day they are about (a station
+  // back after downtime seals its last day and closes its interrupted slot on restart), indexed
+  // by that day: a report of the day reads only the days around its range, and these may lie
+  // weeks later. A copy of the row's text; the chunk keeps the row itself.
+  `CREATE TABLE late_rows (
+     station TEXT NOT NULL,
+     seq INTEGER NOT NULL,
+     ref_day TEXT NOT NULL,
+     row BLOB NOT NULL,
+     PRIMARY KEY (station, seq)
+   ) WITHOUT ROWID;
+   CREATE INDEX late_rows_days ON late_rows(station, ref_day);
+   INSERT INTO late_rows (station, seq, ref_day, row)
+     SELECT c.station, j.value ->> 'seq', j.value ->> '$.payload.date', CAST(j.value AS BLOB)
+     FROM event_chunks c, json_each(CAST(c.report_rows AS TEXT)) j
+     WHERE j.value ->> 'type' IN ('seal', 'slot.result') AND j.value ->> '$.payload.date' < date(c.first_day, '-1 day')
+     UNION ALL
+     SELECT c.station, j.value ->> 'seq', j.value ->> '$.payload.date', CAST(j.value AS BLOB)
+     FROM event_chunks c, json_each(CAST(c.other_rows AS TEXT)) j
+     WHERE c.split = 0 AND j.value ->> 'type' IN ('seal', 'slot.result') AND j.value ->> '$.payload.date' < date(c.first_day, '-1 day');
+   CREATE TRIGGER late_rows_no_update BEFORE UPDATE ON late_rows
+     BEGIN SELECT RAISE(ABORT, 'district rows are append-only'); END;
+   CREATE TRIGGER late_rows_no_delete BEFORE DELETE ON late_rows
+     BEGIN SELECT RAISE(ABORT, 'district rows are append-only'); END;`,
 ];
 
 export interface DistrictStation {
@@ -179,6 +203,12 @@ export interface RowChunks {
   rowEnd: Uint32Array;
   runStarts: number[];
   runDays: string[];
+  /**
+   * Rows written late about an earlier day (index, that day): a seal or a slot result more
+   * than a day after its date — after downtime. A report of that day would not reach them
+   * among the days around its range; the store indexes them by the day they are about.
+   */
+  late: Array<[number, string]>;
   reportItems: Uint8Array;
   reportRuns: Uint32Array;
   otherItems: Uint8Array;
@@ -199,6 +229,7 @@ export class DistrictStore {
   private readonly db: DB;
   private readonly insertChunk: Database.Statement;
   private readonly bumpDay: Database.Statement;
+  private readonly insertLate: Database.Statement;
   /** An import run in progress in rollback-journal mode (see begin()). */
   private bulk = false;
 
@@ -232,6 +263,7 @@ export class DistrictStore {
     this.bumpDay = this.db.prepare(
       'INSERT INTO station_days (station, day, events) VALUES (?, ?, ?) ON CONFLICT (station, day) DO UPDATE SET events = events + excluded.events',
     );
+    this.insertLate = this.db.prepare('INSERT INTO late_rows (station, seq, ref_day, row) VALUES (?, ?, ?, ?)');
   }
 
   private checkOwnFile(): number {
@@ -380,6 +412,11 @@ export class DistrictStore {
       a = b;
     }
     for (const [day, count] of perDay) this.bumpDay.run(station, day, count);
+    for (const [i, refDay] of rows.late) {
+      if (i < from || i >= to) continue;
+      const items = rows.inReport[i] ? rows.reportItems : rows.otherItems;
+      this.insertLate.run(station, rows.firstSeq + i, refDay, bytesOf(items, rows.rowStart[i]!, rows.rowEnd[i]!));
+    }
     return to - from;
   }
 
@@ -459,10 +496,19 @@ export class DistrictStore {
         for (const r of rows) if (r.type === 'correction') corrections.push(r);
       }
     }
+    // Seals and slot results about the range's days written long after (see late_rows), by seq, after the rows above.
+    const lastSeq = this.db.prepare('SELECT max(last_seq) FROM event_chunks WHERE station = ? AND last_day >= ? AND first_day <= ?').pluck().get(station, fromDay, toDay) as number | null;
+    const late = (!wanted || wanted.has('seal') || wanted.has('slot.result')
+      ? (this.db.prepare('SELECT row FROM late_rows WHERE station = ? AND ref_day >= ? AND ref_day <= ? AND seq > ? ORDER BY seq').pluck().all(station, fromDay, toDay, lastSeq ?? -1) as Buffer[])
+      : []
+    )
+      .map((b) => JSON.parse(b.toString('utf8')) as ReportRow)
+      .filter((r) => !wanted || wanted.has(r.type));
     return {
       corrections,
       *chunks() {
         for (const p of parts) yield rowsOf(p);
+        if (late.length) yield late;
       },
     };
   }

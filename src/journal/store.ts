@@ -280,12 +280,20 @@ export class Journal {
     return out;
   }
 
-  /** Rows of one type written at or after `fromMs`, by seq, with their payloads (e.g. corrections written long after what they amend). */
-  reportRowsOfTypeSince(type: EventType, fromMs: number): ReportRow[] {
+  /**
+   * Rows written at or after `fromMs` that a report of [fromDate, toDate] still reads, by seq:
+   * every correction (it may amend any earlier row), and the seals and slot results about a
+   * day of the range (a station back after downtime seals its last day and closes its
+   * interrupted slot on restart, perhaps weeks later).
+   */
+  lateReportRows(fromMs: number, fromDate: string, toDate: string): ReportRow[] {
     const rows = this.db
-      .prepare('SELECT seq, at_ms, local, type, payload FROM events WHERE type = ? AND at_ms >= ? ORDER BY seq')
+      .prepare(
+        `SELECT seq, at_ms, local, type, payload FROM events
+         WHERE at_ms >= ? AND (type = 'correction' OR (type IN ('seal', 'slot.result') AND payload ->> '$.date' BETWEEN ? AND ?)) ORDER BY seq`,
+      )
       .raw(true)
-      .all(type, fromMs) as Array<[number, number, string, string, string]>;
+      .all(fromMs, fromDate, toDate) as Array<[number, number, string, string, string]>;
     return rows.map(([seq, atMs, local, t, payload]) => ({ seq, atMs, local, type: t as EventType, payload: JSON.parse(payload) as JournalEvent['payload'] }));
   }
 
