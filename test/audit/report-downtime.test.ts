@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { runLoaxa, tempDir } from '../helpers/cli.js';
 import { exportBundle } from '../../src/audit/index.js';
 import { DISTRICT_MIGRATIONS, initStationKeys, openJournal, sealDay, type EventPayloads, type EventType } from '../../src/journal/index.js';
-import { daysFromStoreAndJournal, journalRowsOf, ROW_COLUMNS, STATION } from './scenario.js';
+import { daysFromStoreAndJournal, journalRowsOf, STATION, writeFirstLayoutStore } from './scenario.js';
 
 /**
  * A station down for four days: the box dies during Tuesday's evening relay and comes back
@@ -116,18 +116,7 @@ describe('audit report: a station back after days of downtime', () => {
 
   it('and from a store of the first layout (one row per event), migrated through every version', () => {
     const first = join(tmp.dir, 'dau.db');
-    const rows = journalRowsOf(db());
-    const v1 = new Database(first);
-    v1.exec(DISTRICT_MIGRATIONS[0]!);
-    v1.pragma('user_version = 1');
-    const insert = v1.prepare(`INSERT INTO events (station, ${ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-    for (const r of rows) insert.run(STATION.id, r.seq, r.at_ms, r.local, r.type, r.payload, r.prev_hash, r.hash);
-    const days = new Map<string, number>();
-    for (const r of rows) if (r.type !== 'seal') days.set(r.local.slice(0, 10), (days.get(r.local.slice(0, 10)) ?? 0) + 1);
-    for (const [day, n] of days) v1.prepare('INSERT INTO station_days (station, day, events) VALUES (?, ?, ?)').run(STATION.id, day, n);
-    const head = rows[rows.length - 1]!;
-    v1.prepare('INSERT INTO stations (id, name, head_seq, head_hash, first_import_ms, last_import_ms) VALUES (?, ?, ?, ?, 0, 0)').run(STATION.id, STATION.name, head.seq, head.hash);
-    v1.close();
+    writeFirstLayoutStore(first, journalRowsOf(db()));
     const { fromStore, fromJournal } = daysFromStoreAndJournal(first, db(), '2026-11-09', '2026-11-10');
     expect(fromStore).toBe(fromJournal);
     expect(fromStore).toContain('"status":"interrupted"');

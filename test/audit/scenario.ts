@@ -13,7 +13,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { buildStationReport, reportsFromStore } from '../../src/audit/index.js';
-import { initStationKeys, openDistrictStore, openJournal, sealDay, type EventPayloads, type EventType, type StationKeys } from '../../src/journal/index.js';
+import { DISTRICT_MIGRATIONS, initStationKeys, openDistrictStore, openJournal, sealDay, type EventPayloads, type EventType, type StationKeys } from '../../src/journal/index.js';
 
 export const STATION = { id: 'an-thanh-ba', name: 'Đài truyền thanh xã An Thạnh Ba', district: 'Cù Lao Dung', province: 'Sóc Trăng', timezone: 'Asia/Ho_Chi_Minh' };
 export const WEEK = ['2026-11-09', '2026-11-10', '2026-11-11', '2026-11-12', '2026-11-13', '2026-11-14', '2026-11-15'];
@@ -141,6 +141,28 @@ export function journalRowsOf(file: string): StoredRow[] {
     return db.prepare(`SELECT ${ROW_COLUMNS} FROM events ORDER BY seq`).all() as StoredRow[];
   } finally {
     db.close();
+  }
+}
+
+/**
+ * A district store as its first layout (version 1: one row per event) held `rows` of the
+ * station, written by hand with that version's migration — to test migrating it.
+ */
+export function writeFirstLayoutStore(file: string, rows: StoredRow[], key?: { publicKeyBase64: string; fingerprint: string }): void {
+  const old = new Database(file);
+  try {
+    old.exec(DISTRICT_MIGRATIONS[0]!);
+    old.pragma('user_version = 1');
+    const insert = old.prepare(`INSERT INTO events (station, ${ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    for (const r of rows) insert.run(STATION.id, r.seq, r.at_ms, r.local, r.type, r.payload, r.prev_hash, r.hash);
+    const days = new Map<string, number>();
+    for (const r of rows) if (r.type !== 'seal') days.set(r.local.slice(0, 10), (days.get(r.local.slice(0, 10)) ?? 0) + 1);
+    for (const [day, n] of days) old.prepare('INSERT INTO station_days (station, day, events) VALUES (?, ?, ?)').run(STATION.id, day, n);
+    const head = rows[rows.length - 1]!;
+    old.prepare('INSERT INTO stations (id, name, head_seq, head_hash, first_import_ms, last_import_ms) VALUES (?, ?, ?, ?, 0, 0)').run(STATION.id, STATION.name, head.seq, head.hash);
+    if (key) old.prepare("INSERT INTO station_keys (station, public_key, fingerprint, registered_ms, how) VALUES (?, ?, ?, 0, 'trust-new-key')").run(STATION.id, key.publicKeyBase64, key.fingerprint);
+  } finally {
+    old.close();
   }
 }
 

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { runLoaxa, tempDir } from '../helpers/cli.js';
 import { exportBundle } from '../../src/audit/index.js';
 import { DISTRICT_MIGRATIONS } from '../../src/journal/index.js';
-import { buildScenario, daysFromStoreAndJournal, journalRowsOf, ROW_COLUMNS, STATION, type Scenario, type StoredRow } from './scenario.js';
+import { buildScenario, daysFromStoreAndJournal, journalRowsOf, ROW_COLUMNS, STATION, writeFirstLayoutStore, type Scenario, type StoredRow } from './scenario.js';
 
 
 /**
@@ -22,19 +22,7 @@ describe('audit store: migrating a store of the one-row-per-event layout', () =>
     sc = buildScenario(join(tmp.dir, 'station'));
     journalRows = journalRowsOf(sc.db);
     // The store as version 1 left it, holding the first four days (rows 1…k).
-    const old = new Database(store());
-    old.exec(DISTRICT_MIGRATIONS[0]!);
-    old.pragma('user_version = 1');
-    const kept = journalRows.filter((r) => r.local < '2026-11-13');
-    const insert = old.prepare(`INSERT INTO events (station, ${ROW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-    for (const r of kept) insert.run(STATION.id, r.seq, r.at_ms, r.local, r.type, r.payload, r.prev_hash, r.hash);
-    const days = new Map<string, number>();
-    for (const r of kept) if (r.type !== 'seal') days.set(r.local.slice(0, 10), (days.get(r.local.slice(0, 10)) ?? 0) + 1);
-    for (const [day, n] of days) old.prepare('INSERT INTO station_days (station, day, events) VALUES (?, ?, ?)').run(STATION.id, day, n);
-    const head = kept[kept.length - 1]!;
-    old.prepare('INSERT INTO stations (id, name, head_seq, head_hash, first_import_ms, last_import_ms) VALUES (?, ?, ?, ?, 0, 0)').run(STATION.id, STATION.name, head.seq, head.hash);
-    old.prepare("INSERT INTO station_keys (station, public_key, fingerprint, registered_ms, how) VALUES (?, ?, ?, 0, 'trust-new-key')").run(STATION.id, sc.keys.publicKeyBase64, sc.keys.fingerprint);
-    old.close();
+    writeFirstLayoutStore(store(), journalRows.filter((r) => r.local < '2026-11-13'), sc.keys);
   });
   afterAll(() => tmp.cleanup());
 
