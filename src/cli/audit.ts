@@ -155,7 +155,7 @@ export function registerAudit(program: Command): void {
           const rows = list.map((s) => [
             s.id, s.name ?? '', [s.district, s.province].filter(Boolean).join(', '), s.fingerprints.map((f) => f.fingerprint).join(' '),
             String(s.daysCovered), s.firstDay ? `${s.firstDay} – ${s.lastDay}` : '', s.gaps.map((g) => (g.from === g.to ? g.from : `${g.from}…${g.to}`)).join(', ') || '0',
-            s.lastImport.slice(0, 16).replace('T', ' '), `${s.head.seq} ${s.head.hash.slice(0, 12)}`,
+            localMinute(Date.parse(s.lastImport)), `${s.head.seq} ${s.head.hash.slice(0, 12)}`,
           ]);
           for (const l of table(head, rows)) out(l);
         } finally {
@@ -210,6 +210,13 @@ export function registerAudit(program: Command): void {
         }
       }),
     );
+}
+
+/** YYYY-MM-DD HH:MM in this computer's time zone (the inspector reads their own clock; --json keeps UTC ISO times). */
+function localMinute(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
 /** Dates checked as real calendar dates; the wrong way round is invalid input (exit 1). */

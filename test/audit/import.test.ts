@@ -87,6 +87,10 @@ describe('audit import: the district store', () => {
     const text = await runLoaxa(['audit', 'stations', '--store', store(), '--lang', 'vi']);
     expect(text.stdout).toContain('Dấu vân tay khóa');
     expect(text.stdout).toMatch(/an-thanh-ba .* 7 .*2026-11-09 – 2026-11-15/);
+    // The last import in the inspector's own time zone (the JSON keeps UTC).
+    const inHanoi = await runLoaxa(['audit', 'stations', '--store', store()], { env: { TZ: 'Asia/Ho_Chi_Minh' } });
+    const local = new Date(Date.parse(s.lastImport) + 7 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+    expect(inHanoi.stdout).toContain(local);
   });
 
   it('refuses a rewritten past even when signed with the right key, and flags it loudly', async () => {
