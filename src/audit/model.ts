@@ -263,6 +263,7 @@ export function buildStationReport(
   const openFallback = new Map<string, Outage>();
   const openDeadAir = new Map<string, Outage>();
   const openFeedLost = new Map<string, Outage>();
+  const openRelayOutages = new Map<string, Outage>();
   const fingerprints = new Set(station.fingerprints ?? []);
   const slotBulletins = new Map<string, BulletinPlay[]>();
 
@@ -385,9 +386,24 @@ export function buildStationReport(
         break;
       }
       case 'relay.outage': {
+        // A board's outage is logged twice: when it starts, and when the board is back (with
+        // its length). One outage, one fault per zone, listed on the day it began.
         const p = e.payload as Payload<'relay.outage'>;
-        day?.outages.push({ kind: 'relay-outage', at: p.startedAt || e.local, seconds: p.seconds ?? null, reason: p.reason, source: p.board, zones: p.zones });
-        if (day) for (const z of p.zones.length ? p.zones : [p.board]) day.relayFaultsByZone[z] = (day.relayFaultsByZone[z] ?? 0) + 1;
+        const ends = p.endedAt !== undefined || p.seconds !== undefined;
+        const open = openRelayOutages.get(p.board);
+        if (ends && open) {
+          open.seconds = p.seconds ?? null;
+          openRelayOutages.delete(p.board);
+          break;
+        }
+        const at = inOffsetOf(p.startedAt, e.local) || e.local;
+        // (An outage whose start was not read — before the range — is listed by its end.)
+        const d = days.get(dateOf(at)) ?? day;
+        if (!d) break;
+        const o: Outage = { kind: 'relay-outage', at, seconds: p.seconds ?? null, reason: p.reason, source: p.board, zones: p.zones };
+        d.outages.push(o);
+        for (const z of p.zones.length ? p.zones : [p.board]) d.relayFaultsByZone[z] = (d.relayFaultsByZone[z] ?? 0) + 1;
+        if (!ends) openRelayOutages.set(p.board, o);
         break;
       }
       case 'relay.action': {
@@ -506,6 +522,19 @@ export function buildStationReport(
       bulletins: sum((d) => d.bulletins.length),
     },
   };
+}
+
+/**
+ * A time written in UTC (`…Z`: relay outages of daemons before 2026-11-23) in the UTC offset
+ * of `ref`, a row's station-local time, as every other time in a report is; others as given.
+ */
+function inOffsetOf(iso: string | undefined, ref: string): string | undefined {
+  if (!iso || !iso.endsWith('Z')) return iso;
+  const m = /([+-])(\d{2}):(\d{2})$/.exec(ref);
+  const ms = Date.parse(iso);
+  if (!m || Number.isNaN(ms)) return iso;
+  const offsetMs = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000;
+  return new Date(ms + offsetMs).toISOString().slice(0, 23) + m[0];
 }
 
 /** The rows as they come, refusing (an internal error, not input) any that would go back in seq. */

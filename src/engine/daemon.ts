@@ -229,6 +229,9 @@ async function openRelays(
   if (Object.keys(schedule.relays).length === 0) return null;
   const { openZones } = await import('../relay/index.js');
   const { openRelayProcess } = await import('./relay-process.js');
+  const { localIso } = await import('../schedule/index.js');
+  // Station-local times, as every other row and the relay module's own outage rows have them.
+  const local = (ms: number) => localIso(ms, getSchedule().station.timezone);
   let ctl: RelayControl | null = null;
   let wanted = new Set<string>();
   const onEvent = (e: { type: 'relay.action' | 'relay.outage' } & Record<string, unknown>) => {
@@ -271,7 +274,8 @@ async function openRelays(
     const s = getSchedule();
     for (const board of Object.values(s.relays)) {
       const zones = Object.values(s.zones).filter((z) => z.relay === board.id).map((z) => z.id);
-      onEvent({ type: 'relay.outage', board: board.id, port: board.port, zones, startedAt: new Date(clock.now()).toISOString(), reason });
+      const startedAtMs = outageStarted ?? clock.now();
+      onEvent({ type: 'relay.outage', board: board.id, port: board.port, zones, startedAt: local(startedAtMs), startedAtMs, reason });
     }
   };
   const retryLater = () => {
@@ -283,7 +287,11 @@ async function openRelays(
           const s = getSchedule();
           for (const board of Object.values(s.relays)) {
             const zones = Object.values(s.zones).filter((z) => z.relay === board.id).map((z) => z.id);
-            onEvent({ type: 'relay.outage', board: board.id, port: board.port, zones, startedAt: new Date(outageStarted).toISOString(), endedAt: new Date(clock.now()).toISOString(), seconds: Math.round((clock.now() - outageStarted) / 1000), reason: 'opened after retry' });
+            const endedAtMs = clock.now();
+            onEvent({
+              type: 'relay.outage', board: board.id, port: board.port, zones, startedAt: local(outageStarted), startedAtMs: outageStarted,
+              endedAt: local(endedAtMs), endedAtMs, seconds: Math.round((endedAtMs - outageStarted) / 1000), reason: 'opened after retry',
+            });
           }
           outageStarted = null;
         }

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { runLoaxa } from '../helpers/cli.js';
 import { levelDb, toneTimeline } from '../helpers/audio-analysis.js';
 import { TONES, coilAt, liveStation, spawnDaemon, until, type LiveStation } from './live.js';
 
@@ -48,6 +50,15 @@ describe('loaxa run — faults on a live slot', () => {
     expect(outages.length, daemon.output()).toBeGreaterThan(0);
     expect(outages[0]).toMatchObject({ board: 'tu-loa' });
     expect(outages[0]!.zones).toEqual(expect.arrayContaining(['ap-1', 'ap-2']));
+    // In the report: the outage once (the board never came back: no length); per zone, one
+    // fault for the outage and one for each switch that then failed.
+    const day = await dayReport(s);
+    const relayOutages = day.outages.filter((o) => o.kind === 'relay-outage');
+    expect(relayOutages, JSON.stringify(day.outages)).toHaveLength(1);
+    expect(relayOutages[0]!.seconds).toBeNull();
+    expect(relayOutages[0]!.at).toMatch(/\+07:00$/);
+    const failedSwitches = s.events('relay.action').map((e) => e.payload).filter((a) => a.fault !== undefined || a.confirmed === null || a.confirmed === 'mismatch');
+    for (const z of outages[0]!.zones) expect(day.relayFaultsByZone[z]).toBe(1 + failedSwitches.filter((a) => a.zones.includes(z)).length);
     // Audio carried on to the end of the slot.
     const result = s.events('slot.result')[0]!.payload;
     expect(result.secondsAired).toBeGreaterThan(10);
@@ -95,8 +106,26 @@ describe('loaxa run — faults on a live slot', () => {
     expect(coilAt(s.board, 7, true, killedAt)).not.toBeNull();
     // Audio never depended on it.
     expect(s.events('slot.result')[0]!.payload.secondsAired).toBeGreaterThan(12);
+    // The inspector's report: one outage of the board (logged at its start and its end), its
+    // length, at the station's local time; one fault for each zone it serves.
+    const day = await dayReport(s);
+    const relayOutages = day.outages.filter((o) => o.kind === 'relay-outage');
+    expect(relayOutages, JSON.stringify(day.outages)).toHaveLength(1);
+    expect(relayOutages[0]!.source).toBe('tu-loa');
+    expect(relayOutages[0]!.seconds).toBeGreaterThan(0);
+    expect(relayOutages[0]!.at).toBe(outages[0]!.startedAt);
+    expect(relayOutages[0]!.at).toMatch(/\+07:00$/);
+    for (const z of outages[0]!.zones) expect(day.relayFaultsByZone[z]).toBe(1);
   });
 });
+
+/** The slot's day as `loaxa audit report --db` gives it (JSON). */
+async function dayReport(s: LiveStation): Promise<{ outages: Array<{ kind: string; at: string; seconds: number | null; source?: string }>; relayFaultsByZone: Record<string, number> }> {
+  const date = s.events('slot.result')[0]!.payload.date;
+  const r = await runLoaxa(['audit', 'report', '--db', join(s.dir, 'journal.db'), '--from', date, '--to', date, '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout).stations[0].days[0];
+}
 
 function cmdline(pid: number): string {
   try {
