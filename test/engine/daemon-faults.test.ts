@@ -28,6 +28,18 @@ describe('loaxa run — faults on a live slot', () => {
     expect(result.status).toBe('partial');
     expect(result.secondsFallback).toBeGreaterThan(3);
     expect(result.reasons.join(' ')).toMatch(/feed lost|fallback/);
+    // The inspector's report of the day: the fallback once, with its length and reason, the
+    // feed loss closed by the slot's end, the slot partial.
+    const day = await dayReport(s);
+    const fallbacks = day.outages.filter((o) => o.kind === 'fallback');
+    expect(fallbacks, JSON.stringify(day.outages)).toHaveLength(1);
+    expect(fallbacks[0]!.seconds).toBe(s.events('fallback.ended')[0]!.payload.seconds);
+    expect(day.secondsFallback).toBe(fallbacks[0]!.seconds);
+    expect(Object.keys(day.fallbackReasons)).toEqual([fb.payload.reason]);
+    const lost = day.outages.filter((o) => o.kind === 'feed-lost');
+    expect(lost.length).toBeGreaterThan(0);
+    for (const o of lost) expect(o.seconds).not.toBeNull();
+    expect(day.slots[0]!.status).toBe('partial');
     // The recording: feed tone before the loss, the fallback tone near the end.
     const [rec] = s.recordings();
     const timeline = await toneTimeline(rec!, TONES, 14, 1);
@@ -83,6 +95,10 @@ describe('loaxa run — faults on a live slot', () => {
     expect(restarted[0]!.gapMs).toBeLessThan(2000);
     const result = s.events('slot.result')[0]!.payload;
     expect(result.reasons.join(' ')).toMatch(/audio restarted/);
+    // In the report: the restart as an outage of its gap's length.
+    const day = await dayReport(s);
+    const restarts = day.outages.filter((o) => o.kind === 'audio-restart');
+    expect(restarts.map((o) => o.seconds)).toEqual(restarted.map((x) => x.gapMs / 1000));
   });
 
   it('the relay process dies mid-slot: the outage is journalled, it is started again and the zones come back on', async () => {
@@ -120,7 +136,13 @@ describe('loaxa run — faults on a live slot', () => {
 });
 
 /** The slot's day as `loaxa audit report --db` gives it (JSON). */
-async function dayReport(s: LiveStation): Promise<{ outages: Array<{ kind: string; at: string; seconds: number | null; source?: string }>; relayFaultsByZone: Record<string, number> }> {
+async function dayReport(s: LiveStation): Promise<{
+  outages: Array<{ kind: string; at: string; seconds: number | null; source?: string }>;
+  relayFaultsByZone: Record<string, number>;
+  secondsFallback: number;
+  fallbackReasons: Record<string, number>;
+  slots: Array<{ status: string }>;
+}> {
   const date = s.events('slot.result')[0]!.payload.date;
   const r = await runLoaxa(['audit', 'report', '--db', join(s.dir, 'journal.db'), '--from', date, '--to', date, '--json']);
   expect(r.code, r.stderr).toBe(0);

@@ -36,6 +36,14 @@ describe('loaxa run — lifecycle', () => {
     expect(results[1]).toMatchObject({ program: 'thoi-su', status: 'partial', resumed: true });
     expect(results[1]!.lateMs).toBeGreaterThan(3000);
     expect(results[1]!.secondsAired).toBeGreaterThan(5);
+    // The inspector's report: one slot, the two parts counted together (the seconds before the
+    // crash are not known for sure: not counted), the crash among its reasons.
+    const r = await runLoaxa(['audit', 'report', '--db', join(s.dir, 'journal.db'), '--from', results[0]!.date, '--to', results[0]!.date, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const slots = JSON.parse(r.stdout).stations[0].days[0].slots as Array<{ status: string; secondsAired: number; reasons: string[] }>;
+    expect(slots).toHaveLength(1);
+    expect(slots[0]).toMatchObject({ status: 'partial', secondsAired: results[1]!.secondsAired });
+    expect(slots[0]!.reasons.join(' ')).toMatch(/daemon stopped without closing the slot/);
     // Relays: the restart switched everything off (known state), then on again for the resumed slot.
     const restartFrames = s.board.frames.slice(framesBefore);
     expect(restartFrames.length).toBeGreaterThan(0);
