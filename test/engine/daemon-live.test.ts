@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { levelDb, toneTimeline } from '../helpers/audio-analysis.js';
+import { join } from 'node:path';
 import { runLoaxa } from '../helpers/cli.js';
 import { TONES, coilAt, liveStation, spawnDaemon, until, type LiveStation } from './live.js';
 
@@ -92,5 +93,14 @@ describe('loaxa run — a live slot end to end (real feed, pty relay board, ffmp
     // The emergency bulletin aired (its own insert.played / recording).
     const inserts = s.events('insert.played').map((e) => e.payload.bulletin);
     expect(inserts).toContain('tin-vi');
+    // The inspector's report of the day: the emergency with who sent it and what it pre-empted,
+    // the operator's command on record, the slot as the daemon closed it.
+    const r = await runLoaxa(['audit', 'report', '--db', join(s.dir, 'journal.db'), '--from', result.date, '--to', result.date, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const day = JSON.parse(r.stdout).stations[0].days[0];
+    expect(day.emergencies).toEqual([expect.objectContaining({ bulletin: 'tin-vi', language: 'vi', user: 'can-bo-vh', preempted: em.payload.preempted })]);
+    expect(day.operatorActions.map((a: { user: string }) => a.user)).toContain('can-bo-vh');
+    expect(day.slots.find((x: { slot: string }) => x.slot === result.slot).status).toBe(result.status);
+    expect(day.languages.vi.plays).toBe(inserts.filter((b) => b === 'tin-vi').length);
   });
 });
