@@ -1,30 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { tempDir } from '../helpers/cli.js';
-import { exportBundle, readBundle, verifyBundle } from '../../src/audit/index.js';
+import { readBundle, verifyBundle } from '../../src/audit/index.js';
 import { LoaxaError } from '../../src/i18n/index.js';
-import { buildScenario, STATION, type Scenario } from './scenario.js';
+import { weekBundle, writeLines } from './scenario.js';
 
 /** Row lines are read by their layout when it is the writer's; any other layout still reads the same rows. */
 describe('audit bundles: reading row lines', () => {
   const tmp = tempDir('loaxa-audit-lines-');
-  let sc: Scenario;
   let lines: string[];
 
   beforeAll(() => {
-    sc = buildScenario(join(tmp.dir, 'station'));
-    const file = join(tmp.dir, 'week.jsonl');
-    exportBundle(sc.db, '2026-11-09', '2026-11-15', file, { info: STATION, loaxaVersion: 'test' });
-    lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    ({ lines } = weekBundle(tmp.dir));
   });
   afterAll(() => tmp.cleanup());
 
-  const write = (name: string, ls: string[]) => {
-    const f = join(tmp.dir, name);
-    writeFileSync(f, ls.join('\n') + '\n');
-    return f;
-  };
+  const write = (name: string, ls: string[]) => writeLines(tmp.dir, name, ls);
 
   it('the writer layout and a re-ordered, spaced layout give the same rows, both intact', () => {
     const original = readBundle(write('a.jsonl', lines));

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { tempDir } from '../helpers/cli.js';
-import { exportBundle, prepareBundle, readBundle, verifyBundle } from '../../src/audit/index.js';
+import { prepareBundle, readBundle, verifyBundle } from '../../src/audit/index.js';
 import { prepareFile, streamFile, type PreparedBundle } from '../../src/audit/prepare.js';
 import { LoaxaError } from '../../src/i18n/index.js';
-import { buildScenario, STATION, TRUTH, type Scenario } from './scenario.js';
+import { weekBundle, writeLines, STATION, TRUTH } from './scenario.js';
 
 /** What a run gives: a verdict (with its first bad row and reason), or the error it throws. */
 function outcome(run: () => { ok: boolean; failure?: { seq: number | null; reason: string } }): string {
@@ -21,23 +19,14 @@ function outcome(run: () => { ok: boolean; failure?: { seq: number | null; reaso
 /** The import reads a bundle in one pass (streamFile); `loaxa audit verify` reads it whole (readBundle + verifyBundle). */
 describe('audit import: the one-pass read verifies what the whole read verifies', () => {
   const tmp = tempDir('loaxa-audit-stream-');
-  let sc: Scenario;
   let lines: string[];
-  let week: string;
 
   beforeAll(() => {
-    sc = buildScenario(join(tmp.dir, 'station'));
-    week = join(tmp.dir, 'week.jsonl');
-    exportBundle(sc.db, '2026-11-09', '2026-11-15', week, { info: STATION, loaxaVersion: 'test' });
-    lines = readFileSync(week, 'utf8').trimEnd().split('\n');
+    ({ lines } = weekBundle(tmp.dir));
   });
   afterAll(() => tmp.cleanup());
 
-  const write = (name: string, ls: string[]) => {
-    const f = join(tmp.dir, name);
-    writeFileSync(f, ls.join('\n') + '\n');
-    return f;
-  };
+  const write = (name: string, ls: string[]) => writeLines(tmp.dir, name, ls);
   const middle = () => Math.floor(lines.length / 2);
   const missedSlotLine = () => lines.findIndex((l) => l.includes(`"slot":"${TRUTH.missedSlot}"`) && l.includes('"type":"slot.result"'));
 

@@ -10,9 +10,10 @@
  *   Sat: the clock is found unsynchronised (2.5 s off).
  * Every day is sealed just after the following midnight.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { buildStationReport, reportsFromStore } from '../../src/audit/index.js';
+import { buildStationReport, exportBundle, reportsFromStore } from '../../src/audit/index.js';
 import { DISTRICT_MIGRATIONS, initStationKeys, openDistrictStore, openJournal, sealDay, type EventPayloads, type EventType, type StationKeys } from '../../src/journal/index.js';
 
 export const STATION = { id: 'an-thanh-ba', name: 'Đài truyền thanh xã An Thạnh Ba', district: 'Cù Lao Dung', province: 'Sóc Trăng', timezone: 'Asia/Ho_Chi_Minh' };
@@ -128,6 +129,21 @@ export function buildScenario(dir: string, opts: Options = {}): Scenario {
   }
   journal.close();
   return { db, keysDir, keys };
+}
+
+/** The scenario's week exported as a plain bundle in `dir`, and its lines (header, rows, end). */
+export function weekBundle(dir: string): { sc: Scenario; file: string; lines: string[] } {
+  const sc = buildScenario(join(dir, 'station'));
+  const file = join(dir, 'week.jsonl');
+  exportBundle(sc.db, '2026-11-09', '2026-11-15', file, { info: STATION, loaxaVersion: 'test' });
+  return { sc, file, lines: readFileSync(file, 'utf8').trimEnd().split('\n') };
+}
+
+/** A bundle file `name` in `dir` made of `lines` (to hand a reader an edited copy). */
+export function writeLines(dir: string, name: string, lines: string[]): string {
+  const f = join(dir, name);
+  writeFileSync(f, lines.join('\n') + '\n');
+  return f;
 }
 
 /** An event row as SQLite holds it, in the journal and in the district store's `events` view. */

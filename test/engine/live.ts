@@ -29,7 +29,8 @@ export interface LiveStation {
   feed: TestFeed;
   /** Planned start (epoch ms, whole second) of the first program. */
   startMs: number;
-  rewrite(programs: ProgramSpec[]): void;
+  /** Programs as liveStation takes them (`at` from the first start plus offsetS). */
+  rewrite(programs: Array<Omit<ProgramSpec, 'at'> & { offsetS?: number }>): void;
   events<T extends keyof EventPayloads>(type?: T): Array<JournalEvent<T>>;
   recordings(): string[];
   cleanup(): Promise<void>;
