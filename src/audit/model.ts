@@ -199,7 +199,8 @@ export function relayActionFaulty(p: Payload<'relay.action'>): boolean {
  * Whether a relay action's canonical payload text may be faulty: true for every faulty one
  * (the keys and values relayActionFaulty looks at, as canonical JSON writes them), and
  * perhaps for a few good ones, which the report then looks at again. Lets a reader skip
- * parsing the many good switches.
+ * parsing the many good switches. (The import makes the same test on a bundle row's bytes,
+ * without a string: `maybeFaulty` in prepare.ts.)
  */
 export function relayActionTextMaybeFaulty(payloadJson: string): boolean {
   return payloadJson.includes('"fault"') || payloadJson.includes('"confirmed":null') || payloadJson.includes('"confirmed":"mismatch"');

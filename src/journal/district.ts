@@ -448,18 +448,9 @@ export class DistrictStore {
 
   /**
    * What a report reads of a station's rows whose local date is within [fromDay, toDay], by
-   * seq (hashes were checked on import): the chunks of those days, each parsed once — a row's
-   * text is already a ReportRow's JSON.
-   */
-  reportRows(station: string, fromDay: string, toDay: string, types?: readonly EventType[]): ReportRow[] {
-    const out: ReportRow[] = [];
-    for (const rows of this.reportRowStream(station, fromDay, toDay, types).chunks()) for (const r of rows) out.push(r);
-    return out;
-  }
-
-  /**
-   * The same rows, a chunk parsed only as it is reached: a station-year's rows are never all
-   * alive at once (a reader that keeps little spends far less on garbage collection). The
+   * seq (hashes were checked on import): the chunks of those days — a row's text is already a
+   * ReportRow's JSON — each parsed only as it is reached, so a station-year's rows are never
+   * all alive at once (a reader that keeps little spends far less on garbage collection). The
    * `correction` rows come first, on their own: a correction amends a row before it.
    */
   reportRowStream(station: string, fromDay: string, toDay: string, types?: readonly EventType[]): { corrections: ReportRow[]; chunks: () => Iterable<ReportRow[]> } {
