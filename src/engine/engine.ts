@@ -12,6 +12,7 @@ import type { Clock, Timer } from './clock.js';
 import type { AudioPort, BroadcastBulletin, BroadcastHandle, BroadcastOutcome, JournalPort, LogSink, Planner, RelayPort } from './ports.js';
 import { ZoneBook } from './zones.js';
 import { EXIT, LoaxaError, t } from '../i18n/index.js';
+import { slotReason } from '../journal/index.js';
 
 export interface EngineOptions {
   clock: Clock;
@@ -144,7 +145,7 @@ export class Engine {
       this.log('error', 'engine.log.relayFault', { slot: holder, detail });
       this.noteFault('relay.fault', `${holder}: ${detail}`);
       const run = this.active.get(holder);
-      if (run) run.reasons.push(`relay fault: ${detail}`);
+      if (run) run.reasons.push(slotReason('relay-fault', { detail }));
     });
   }
 
@@ -232,7 +233,7 @@ export class Engine {
         secondsFallback: 0,
         secondsDeadAir: 0,
         lateMs: 0,
-        reasons: [`daemon stopped without closing the slot (crash or power loss); last sign of life ${this.iso(lastSeen)}, up to ${Math.round(airedGuess)} s may have aired`],
+        reasons: [slotReason('crashed', { at: this.iso(lastSeen), seconds: Math.round(airedGuess) })],
       });
       this.append('recovery', { slot: slotId, action: 'closed-interrupted', detail: `open since ${p.start}, closed at restart` });
       this.log('warn', 'engine.log.recovered', { slot: slotId });
@@ -415,7 +416,7 @@ export class Engine {
       this.append('conflict.resolved', { slot: slot.id, other: other.key, zones: shared.length ? shared : slot.zones, rule });
       this.log('warn', 'engine.log.conflict', { slot: slot.id, other: other.key, rule });
       if (overwrite) {
-        other.reasons.push(`overwritten by ${slot.id} at ${this.iso(slot.startMs)}`);
+        other.reasons.push(slotReason('overwritten', { slot: slot.id, at: this.iso(slot.startMs) }));
         other.preempted = true;
         this.cutAt(other, Math.max(slot.startMs, this.clock.now()));
       } else {
@@ -425,7 +426,7 @@ export class Engine {
         run.endMs = run.startMs + (slot.endMs - slot.startMs);
         run.shiftMs += shift;
         run.lateMs = run.shiftMs;
-        run.reasons.push(`queued after ${other.key} (${Math.round(shift / 1000)} s late)`);
+        run.reasons.push(slotReason('queued', { slot: other.key, seconds: Math.round(shift / 1000) }));
       }
     }
     if (run.startMs !== slot.startMs) {
@@ -466,10 +467,10 @@ export class Engine {
       run.lateMs = run.startMs - slot.startMs;
       run.state = 'pre-roll';
       if (run.startMs >= run.endMs - 1000) {
-        run.reasons.push('joined too late to air');
+        run.reasons.push(slotReason('joined-too-late'));
         return this.record(run, 'missed');
       }
-      run.reasons.push(`joined late at ${this.iso(run.startMs)} (${Math.round(run.lateMs / 1000)} s after the start)`);
+      run.reasons.push(slotReason('joined-late', { at: this.iso(run.startMs), seconds: Math.round(run.lateMs / 1000) }));
       if (this.recoveredSlots.has(slot.id)) {
         run.resumed = true;
         this.recoveredSlots.delete(slot.id);
@@ -511,12 +512,12 @@ export class Engine {
       const b = this.schedule.bulletins[id];
       if (!b) return;
       if (!b.file) {
-        run.reasons.push(`bulletin ${id} has no audio file (text only), not aired`);
+        run.reasons.push(slotReason('bulletin-no-audio', { bulletin: id }));
         return;
       }
       const shifted = offsetMs - skew;
       if (shifted < 0) {
-        run.reasons.push(`bulletin ${id} skipped: its time had passed when the slot was joined`);
+        run.reasons.push(slotReason('bulletin-skipped', { bulletin: id }));
         return;
       }
       out.push({ id, file: b.file, language: b.language, approvedBy: b.approvedBy, mode, offsetMs: shifted });
@@ -548,7 +549,7 @@ export class Engine {
       const offsetMs = q.priority === 'priority' ? first : Math.max(first, duration - len - 1000);
       if (q.priority === 'priority') first += len;
       run.extraBulletins.push({ id: b.id, file: b.file, language: b.language, approvedBy: b.approvedBy, mode: run.slot.source ? 'insert' : 'alone', offsetMs });
-      run.reasons.push(`carried ${q.priority} bulletin ${b.id} queued by ${q.user}`);
+      run.reasons.push(slotReason('carried-bulletin', { priority: q.priority, bulletin: b.id, user: q.user }));
     }
   }
 
@@ -591,7 +592,7 @@ export class Engine {
 
   private audioFailed(run: Run, e: unknown): void {
     const detail = e instanceof Error ? e.message : String(e);
-    run.reasons.push(`audio failed: ${detail}`);
+    run.reasons.push(slotReason('audio-failed', { detail }));
     this.noteFault('audio.failed', `${run.key}: ${detail}`);
     this.log('error', 'engine.log.audioFailed', { slot: run.key, detail });
   }
@@ -609,9 +610,9 @@ export class Engine {
     if (FAULT_TYPES.has(type)) {
       this.noteFault(type, `${run.key}: ${String(payload.reason ?? payload.source ?? '')}`);
       this.log('warn', 'engine.log.audioEvent', { slot: run.key, event: type, detail: String(payload.reason ?? '') });
-      if (type === 'audio.restarted') run.reasons.push(`audio restarted (${String(payload.reason ?? '')}), gap ${String(payload.gapMs ?? '?')} ms`);
-      if (type === 'feed.lost') run.reasons.push(`feed lost: ${String(payload.reason ?? '')}`);
-      if (type === 'deadair.started') run.reasons.push('dead air on the feed');
+      if (type === 'audio.restarted') run.reasons.push(slotReason('audio-restarted', { detail: String(payload.reason ?? ''), ms: String(payload.gapMs ?? '?') }));
+      if (type === 'feed.lost') run.reasons.push(slotReason('feed-lost-because', { detail: String(payload.reason ?? '') }));
+      if (type === 'deadair.started') run.reasons.push(slotReason('dead-air-on-feed'));
     }
   }
 
@@ -622,7 +623,7 @@ export class Engine {
       for (const run of this.active.values()) {
         const zones = (payload.zones as string[] | undefined) ?? [];
         if (type === 'relay.outage' && zones.some((z) => run.slot.zones.includes(z))) {
-          run.reasons.push(`relay outage on ${String(payload.board)} (${zones.join(', ')}): ${String(payload.reason ?? '')}`);
+          run.reasons.push(slotReason('relay-outage', { board: String(payload.board), zones: zones.join(', '), detail: String(payload.reason ?? '') }));
         }
       }
     }
@@ -661,7 +662,7 @@ export class Engine {
         if (outcome) this.collect(run, handle, outcome);
       }
       await relays;
-      if (!wasOnAir && !handle) run.reasons.push('never went on air');
+      if (!wasOnAir && !handle) run.reasons.push(slotReason('never-on-air'));
       await this.record(run, cut);
     })();
     return run.finishing;
@@ -684,9 +685,9 @@ export class Engine {
     else if (forced === 'missed') status = 'missed';
     else if (programme >= required - this.tolerance && run.lateMs <= this.tolerance * 1000) status = 'aired';
     else status = 'partial';
-    if (status === 'partial' && run.fallback > 0) run.reasons.push(`fallback aired for ${Math.round(run.fallback)} s`);
-    if (status === 'partial' && run.deadAir > 0) run.reasons.push(`dead air for ${Math.round(run.deadAir)} s`);
-    if (status !== 'aired' && run.reasons.length === 0) run.reasons.push(`aired ${Math.round(run.aired)} s of ${required} s`);
+    if (status === 'partial' && run.fallback > 0) run.reasons.push(slotReason('fallback-aired', { seconds: Math.round(run.fallback) }));
+    if (status === 'partial' && run.deadAir > 0) run.reasons.push(slotReason('dead-air-for', { seconds: Math.round(run.deadAir) }));
+    if (status !== 'aired' && run.reasons.length === 0) run.reasons.push(slotReason('aired-of', { aired: Math.round(run.aired), required }));
     const payload: EventPayloads['slot.result'] = {
       slot: slot.id,
       program: slot.program,
@@ -740,7 +741,7 @@ export class Engine {
       if (run.kind === 'emergency') continue;
       preempted.push(run.key);
       run.preempted = true;
-      run.reasons.push(`pre-empted by emergency bulletin ${b.id} (${req.user}) at ${this.iso(now)}`);
+      run.reasons.push(slotReason('preempted', { bulletin: b.id, user: req.user, at: this.iso(now) }));
       paused.push(run);
     }
     this.append('emergency.broadcast', { bulletin: b.id, language: b.language, zones, user: req.user, preempted });
@@ -818,7 +819,7 @@ export class Engine {
         continue;
       }
       run.resumedAfterPreempt = true;
-      run.reasons.push(`resumed after the emergency at ${this.iso(now)}`);
+      run.reasons.push(slotReason('resumed-after-emergency', { at: this.iso(now) }));
       // Never before its own start (an emergency during a programme's pre-roll).
       const startAt = Math.max(now + this.joinLeadMs, run.startMs);
       run.startMs = startAt;
@@ -867,7 +868,7 @@ export class Engine {
     this.waiting.clear();
     const runs = [...this.active.values()];
     for (const run of runs) {
-      if (run.state !== 'recorded') run.reasons.push(`station stopped (${reason}) at ${this.iso(this.clock.now())}`);
+      if (run.state !== 'recorded') run.reasons.push(slotReason('station-stopped', { detail: reason, at: this.iso(this.clock.now()) }));
     }
     await Promise.all(runs.map((r) => (r.state === 'armed' && !r.handle ? this.record(r, 'interrupted') : this.finish(r, 'interrupted'))));
     await this.zones.allOff();

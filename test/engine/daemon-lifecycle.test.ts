@@ -44,6 +44,8 @@ describe('loaxa run — lifecycle', () => {
     expect(slots).toHaveLength(1);
     expect(slots[0]).toMatchObject({ status: 'partial', secondsAired: results[1]!.secondsAired });
     expect(slots[0]!.reasons.join(' ')).toMatch(/daemon stopped without closing the slot/);
+    const vi = await runLoaxa(['audit', 'report', '--db', join(s.dir, 'journal.db'), '--from', results[0]!.date, '--to', results[0]!.date, '--format', 'csv', '--lang', 'vi']);
+    expect(vi.stdout).toContain('phần mềm dừng khi chưa đóng khung giờ (treo máy hoặc mất điện)');
     // Relays: the restart switched everything off (known state), then on again for the resumed slot.
     const restartFrames = s.board.frames.slice(framesBefore);
     expect(restartFrames.length).toBeGreaterThan(0);

@@ -102,5 +102,11 @@ describe('loaxa run — a live slot end to end (real feed, pty relay board, ffmp
     expect(day.operatorActions.map((a: { user: string }) => a.user)).toContain('can-bo-vh');
     expect(day.slots.find((x: { slot: string }) => x.slot === result.slot).status).toBe(result.status);
     expect(day.languages.vi.plays).toBe(inserts.filter((b) => b === 'tin-vi').length);
+    // The daemon's reasons, written in English, read in Vietnamese in a Vietnamese report.
+    const csv = await runLoaxa(['audit', 'report', '--db', join(s.dir, 'journal.db'), '--from', result.date, '--to', result.date, '--format', 'csv', '--lang', 'vi']);
+    expect(csv.code, csv.stderr).toBe(0);
+    const row = csv.stdout.split('\r\n').find((l) => l.includes(result.slot))!;
+    expect(row).toContain('bị bản tin khẩn cấp tin-vi (can-bo-vh) ngắt lúc');
+    expect(row).not.toContain('pre-empted by');
   });
 });

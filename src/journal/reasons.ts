@@ -1,0 +1,63 @@
+/**
+ * Why a slot fell short: the daemon writes these into `slot.result` reasons as English text
+ * (the record, as it has always been written), and reports read them back — code and
+ * values — to show them in the reader's language. One table for both sides, so a reason the
+ * daemon writes is always one a report can translate.
+ */
+
+export const SLOT_REASONS = {
+  'relay-fault': 'relay fault: {detail}',
+  crashed: 'daemon stopped without closing the slot (crash or power loss); last sign of life {at}, up to {seconds} s may have aired',
+  overwritten: 'overwritten by {slot} at {at}',
+  queued: 'queued after {slot} ({seconds} s late)',
+  'joined-too-late': 'joined too late to air',
+  'joined-late': 'joined late at {at} ({seconds} s after the start)',
+  'bulletin-no-audio': 'bulletin {bulletin} has no audio file (text only), not aired',
+  'bulletin-skipped': 'bulletin {bulletin} skipped: its time had passed when the slot was joined',
+  'carried-bulletin': 'carried {priority} bulletin {bulletin} queued by {user}',
+  'audio-failed': 'audio failed: {detail}',
+  'audio-restarted': 'audio restarted ({detail}), gap {ms} ms',
+  'feed-lost-because': 'feed lost: {detail}',
+  'dead-air-on-feed': 'dead air on the feed',
+  'relay-outage': 'relay outage on {board} ({zones}): {detail}',
+  'never-on-air': 'never went on air',
+  'fallback-aired': 'fallback aired for {seconds} s',
+  'dead-air-for': 'dead air for {seconds} s',
+  'aired-of': 'aired {aired} s of {required} s',
+  preempted: 'pre-empted by emergency bulletin {bulletin} ({user}) at {at}',
+  'resumed-after-emergency': 'resumed after the emergency at {at}',
+  'station-stopped': 'station stopped ({detail}) at {at}',
+} as const;
+
+export type SlotReasonCode = keyof typeof SLOT_REASONS;
+
+/** The English text of a reason, as the journal keeps it. */
+export function slotReason(code: SlotReasonCode, values: Record<string, string | number> = {}): string {
+  return SLOT_REASONS[code].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name]));
+}
+
+const PATTERNS = (Object.entries(SLOT_REASONS) as Array<[SlotReasonCode, string]>).map(([code, template]) => {
+  const names: string[] = [];
+  const source = template
+    .split(/(\{\w+\})/)
+    .map((part) => {
+      const m = /^\{(\w+)\}$/.exec(part);
+      if (!m) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      names.push(m[1]!);
+      return '([\\s\\S]+?)';
+    })
+    .join('');
+  return { code, names, re: new RegExp(`^${source}$`) };
+});
+
+/** A reason's code and values read back from its text; null for a text of no known form (shown as it stands). */
+export function parseSlotReason(text: string): { code: SlotReasonCode; values: Record<string, string> } | null {
+  for (const p of PATTERNS) {
+    const m = p.re.exec(text);
+    if (!m) continue;
+    const values: Record<string, string> = {};
+    p.names.forEach((name, i) => (values[name] = m[i + 1]!));
+    return { code: p.code, values };
+  }
+  return null;
+}
