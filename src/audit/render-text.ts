@@ -1,7 +1,7 @@
 /** The report as a terminal table (chalk colours; plain when NO_COLOR or piped). */
 import chalk from 'chalk';
 import { t } from '../i18n/index.js';
-import { parseSlotReason } from '../journal/index.js';
+import { slotReasonText } from '../journal/index.js';
 import type { AuditReport, DayReport, StationReport, SlotOutcome } from './model.js';
 import { clockOf, formatSeconds } from './dates.js';
 
@@ -39,13 +39,8 @@ export function stationTitle(s: StationReport['station']): string {
 export function reasonText(r: string): string {
   const key = `audit.reason.${r}`;
   const tr = t(key);
-  if (tr !== key) return tr;
-  // A slot reason as the daemon writes it (English, in the journal): shown in the reader's language.
-  const known = parseSlotReason(r);
-  if (!known) return r;
-  const values: Record<string, string> = {};
-  for (const [name, v] of Object.entries(known.values)) values[name] = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(v) ? `${v.slice(0, 10)} ${v.slice(11, 19)}` : v;
-  return t(`audit.slotReason.${known.code}`, values);
+  // Else a slot reason as the daemon writes it (English, in the journal), in the reader's language.
+  return tr !== key ? tr : slotReasonText(r);
 }
 
 const n = (x: number, bad = false) => (x === 0 ? chalk.dim('0') : bad ? chalk.red(String(x)) : String(x));

@@ -4,6 +4,7 @@
  */
 import { t, type Lang, type Params } from '../i18n/index.js';
 import type { EventPayloads, EventType, JournalEvent } from './events.js';
+import { slotReasonText } from './reasons.js';
 
 type Payload<T extends EventType> = EventPayloads[T];
 
@@ -207,7 +208,7 @@ export function renderDayLog(events: JournalEvent[], opts: DayLogOptions): strin
       r.required ? yes : no,
       r.result ? tl(`status.${r.result.status}`) + (r.result.resumed ? ' ' + tl('resumed') : '') : tl('status.pending'),
       r.result ? `${Math.round(r.result.secondsAired)}/${Math.round(r.result.secondsRequired)}` : '',
-      r.result && Array.isArray(r.result.reasons) ? r.result.reasons.join('; ') : '',
+      r.result && Array.isArray(r.result.reasons) ? r.result.reasons.map((x) => slotReasonText(String(x), lang)).join('; ') : '',
     ]);
     const head = ['time', 'program', 'zones', 'required', 'status', 'seconds', 'reasons'].map((h) => tl(`col.${h}`));
     out.push(...table(head, body).map((l) => '  ' + l));

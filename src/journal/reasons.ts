@@ -1,3 +1,5 @@
+import { t, type Lang } from '../i18n/index.js';
+
 /**
  * Why a slot fell short: the daemon writes these into `slot.result` reasons as English text
  * (the record, as it has always been written), and reports read them back — code and
@@ -60,4 +62,13 @@ export function parseSlotReason(text: string): { code: SlotReasonCode; values: R
     return { code: p.code, values };
   }
   return null;
+}
+
+/** A reason as a person reads it, in `lang`: a known one translated (times as date and clock), any other as it stands. */
+export function slotReasonText(text: string, lang?: Lang): string {
+  const known = parseSlotReason(text);
+  if (!known) return text;
+  const values: Record<string, string> = {};
+  for (const [name, v] of Object.entries(known.values)) values[name] = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(v) ? `${v.slice(0, 10)} ${v.slice(11, 19)}` : v;
+  return t(`journal.slotReason.${known.code}`, values, lang);
 }

@@ -46,6 +46,10 @@ describe('loaxa run — lifecycle', () => {
     expect(slots[0]!.reasons.join(' ')).toMatch(/daemon stopped without closing the slot/);
     const vi = await runLoaxa(['audit', 'report', '--db', join(s.dir, 'journal.db'), '--from', results[0]!.date, '--to', results[0]!.date, '--format', 'csv', '--lang', 'vi']);
     expect(vi.stdout).toContain('phần mềm dừng khi chưa đóng khung giờ (treo máy hoặc mất điện)');
+    // And the officer's own day view.
+    const log = await runLoaxa(['log', s.file, '--date', results[0]!.date, '--lang', 'vi']);
+    expect(log.code, log.stderr).toBe(0);
+    expect(log.stdout).toContain('phần mềm dừng khi chưa đóng khung giờ');
     // Relays: the restart switched everything off (known state), then on again for the resumed slot.
     const restartFrames = s.board.frames.slice(framesBefore);
     expect(restartFrames.length).toBeGreaterThan(0);

@@ -27,7 +27,7 @@ describe('slot reasons', () => {
       for (const code of Object.keys(SLOT_REASONS) as SlotReasonCode[]) {
         for (const l of ['en', 'vi'] as const) {
           setLang(l);
-          const key = `audit.slotReason.${code}`;
+          const key = `journal.slotReason.${code}`;
           const text = t(key, sample);
           expect(text, key).not.toBe(key);
           const names = [...SLOT_REASONS[code].matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
