@@ -45,6 +45,9 @@ export interface Outage {
   /** Seconds it lasted (null when the log never saw it end). */
   seconds: number | null;
   reason: string;
+  /** The catalogue sentence `reason` was rendered from (relay outages since 2026-11-23), to show in the reader's language. */
+  reasonKey?: string;
+  reasonParams?: Record<string, string | number>;
   source?: string;
   zones?: string[];
   slot?: string;
@@ -401,7 +404,10 @@ export function buildStationReport(
         // (An outage whose start was not read — before the range — is listed by its end.)
         const d = days.get(dateOf(at)) ?? day;
         if (!d) break;
-        const o: Outage = { kind: 'relay-outage', at, seconds: p.seconds ?? null, reason: p.reason, source: p.board, zones: p.zones };
+        const o: Outage = {
+          kind: 'relay-outage', at, seconds: p.seconds ?? null, reason: p.reason,
+          ...(p.reasonKey ? { reasonKey: p.reasonKey, reasonParams: p.reasonParams ?? {} } : {}), source: p.board, zones: p.zones,
+        };
         d.outages.push(o);
         for (const z of p.zones.length ? p.zones : [p.board]) d.relayFaultsByZone[z] = (d.relayFaultsByZone[z] ?? 0) + 1;
         if (!ends) openRelayOutages.set(p.board, o);

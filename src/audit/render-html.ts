@@ -6,7 +6,7 @@
 import { t, getLang } from '../i18n/index.js';
 import type { AuditReport, DayReport, StationReport } from './model.js';
 import { clockOf, formatSeconds, secondsOfDay } from './dates.js';
-import { reasonText, stationTitle } from './render-text.js';
+import { outageReason, reasonText, stationTitle } from './render-text.js';
 
 export function esc(s: unknown): string {
   return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -71,7 +71,7 @@ function timeline(d: DayReport): string {
   }
   for (const o of d.outages) {
     const st = secondsOfDay(o.at);
-    bar(2, st, st + Math.max(o.seconds ?? 0, 30), COLOURS.fault, `${clockOf(o.at)} ${t(`audit.outage.${o.kind}`)}: ${reasonText(o.reason)}${o.seconds !== null ? ` (${formatSeconds(o.seconds)})` : ''}`);
+    bar(2, st, st + Math.max(o.seconds ?? 0, 30), COLOURS.fault, `${clockOf(o.at)} ${t(`audit.outage.${o.kind}`)}: ${outageReason(o)}${o.seconds !== null ? ` (${formatSeconds(o.seconds)})` : ''}`);
   }
   for (const f of d.relayFaults) {
     const st = secondsOfDay(f.at);
@@ -108,7 +108,7 @@ function dayHtml(d: DayReport): string {
   } else out.push(`<p class="meta">${esc(t('audit.report.noSlots'))}</p>`);
   if (d.outages.length) {
     out.push(`<p><b>${esc(t('audit.report.outages'))}</b></p>`);
-    out.push(tableHtml(['time', 'kind', 'duration', 'source', 'reasons'].map(col), d.outages.map((o) => [clockOf(o.at), cls(t(`audit.outage.${o.kind}`), 'bad'), o.seconds === null ? '?' : formatSeconds(o.seconds), o.source ?? '', reasonText(o.reason)])));
+    out.push(tableHtml(['time', 'kind', 'duration', 'source', 'reasons'].map(col), d.outages.map((o) => [clockOf(o.at), cls(t(`audit.outage.${o.kind}`), 'bad'), o.seconds === null ? '?' : formatSeconds(o.seconds), o.source ?? '', outageReason(o)])));
   }
   if (d.relayFaults.length) {
     out.push(`<p><b>${esc(t('audit.report.relayFaults'))}</b></p>`);

@@ -2,7 +2,7 @@
 import chalk from 'chalk';
 import { t } from '../i18n/index.js';
 import { slotReasonText } from '../journal/index.js';
-import type { AuditReport, DayReport, StationReport, SlotOutcome } from './model.js';
+import type { AuditReport, DayReport, Outage, StationReport, SlotOutcome } from './model.js';
 import { clockOf, formatSeconds } from './dates.js';
 
 const width = (s: string) => s.normalize('NFC').replace(/\x1b\[[0-9;]*m/g, '').length;
@@ -41,6 +41,15 @@ export function reasonText(r: string): string {
   const tr = t(key);
   // Else a slot reason as the daemon writes it (English, in the journal), in the reader's language.
   return tr !== key ? tr : slotReasonText(r);
+}
+
+/** Why an outage happened, in the reader's language when the log kept the sentence's key. */
+export function outageReason(o: Outage): string {
+  if (o.reasonKey) {
+    const text = t(o.reasonKey, o.reasonParams ?? {});
+    if (text !== o.reasonKey) return text;
+  }
+  return reasonText(o.reason);
 }
 
 const n = (x: number, bad = false) => (x === 0 ? chalk.dim('0') : bad ? chalk.red(String(x)) : String(x));
@@ -115,7 +124,7 @@ export function renderStationText(s: StationReport): string[] {
     lines.push('', chalk.bold(t('audit.report.outages')));
     lines.push(...table(
       ['date', 'time', 'kind', 'duration', 'source', 'reasons'].map((k) => t(`audit.col.${k}`)),
-      outages.map(({ o }) => [o.at.slice(0, 10), clockOf(o.at), chalk.red(t(`audit.outage.${o.kind}`)), o.seconds === null ? '?' : formatSeconds(o.seconds), o.source ?? '', reasonText(o.reason)]),
+      outages.map(({ o }) => [o.at.slice(0, 10), clockOf(o.at), chalk.red(t(`audit.outage.${o.kind}`)), o.seconds === null ? '?' : formatSeconds(o.seconds), o.source ?? '', outageReason(o)]),
     ));
   }
   const faults = s.days.flatMap((d) => d.relayFaults);

@@ -246,10 +246,10 @@ async function openRelays(
     }
   };
   // The relay process ended under us (a crash): an outage like an unplugged board, opened again.
-  const relaysEnded = (reason: string) => {
+  const relaysEnded = (why: LoaxaError) => {
     ctl = null;
     outageStarted = clock.now();
-    outage(reason);
+    outage(why);
     retryLater();
   };
   const tryOpen = async (): Promise<boolean> => {
@@ -270,12 +270,16 @@ async function openRelays(
   };
   let retry: NodeJS.Timeout | null = null;
   let outageStarted: number | null = null;
-  const outage = (reason: string) => {
+  const outage = (why: unknown) => {
     const s = getSchedule();
+    // The record keeps English text, and the sentence's key and values for a reader's language.
+    const reason = isLoaxaError(why)
+      ? { reason: t(why.key, why.params, 'en'), reasonKey: why.key, reasonParams: why.params as Record<string, string | number> }
+      : { reason: String(why) };
     for (const board of Object.values(s.relays)) {
       const zones = Object.values(s.zones).filter((z) => z.relay === board.id).map((z) => z.id);
       const startedAtMs = outageStarted ?? clock.now();
-      onEvent({ type: 'relay.outage', board: board.id, port: board.port, zones, startedAt: local(startedAtMs), startedAtMs, reason });
+      onEvent({ type: 'relay.outage', board: board.id, port: board.port, zones, startedAt: local(startedAtMs), startedAtMs, ...reason });
     }
   };
   const retryLater = () => {
@@ -305,7 +309,7 @@ async function openRelays(
     await tryOpen();
   } catch (e) {
     outageStarted = clock.now();
-    outage(isLoaxaError(e) ? e.render() : String(e));
+    outage(e);
     retryLater();
   }
   return {

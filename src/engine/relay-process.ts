@@ -58,7 +58,7 @@ function revived<T>(value: T): T {
  * Start the relay process and open the boards in it. `onExit` is told when it ends without
  * being closed (a crash): the daemon then treats the boards as an outage and opens them again.
  */
-export function openRelayProcess(schedule: Schedule, onEvent: (event: RelayEvent) => void, onExit: (reason: string) => void = () => undefined): Promise<RelayProcess> {
+export function openRelayProcess(schedule: Schedule, onEvent: (event: RelayEvent) => void, onExit: (why: LoaxaError) => void = () => undefined): Promise<RelayProcess> {
   const child = fork(fileURLToPath(new URL('./relay-child.js', import.meta.url)), [], {
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -91,7 +91,7 @@ export function openRelayProcess(schedule: Schedule, onEvent: (event: RelayEvent
       for (const w of waiting.values()) w.reject(e);
       waiting.clear();
       reject(e);
-      if (opened && !closing) onExit(e.render());
+      if (opened && !closing) onExit(e);
     };
     child.on('error', (e) => ended(e.message));
     child.on('exit', (code, signal) => ended(signal ?? `exit ${code}`));

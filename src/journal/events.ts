@@ -53,6 +53,9 @@ export interface EventPayloads {
     /** UTC epoch ms of the start and end of the outage. */
     startedAtMs?: number;
     endedAtMs?: number;
+    /** The catalogue sentence `reason` renders in English, and its values: reports show it in the reader's language. */
+    reasonKey?: string;
+    reasonParams?: Record<string, string | number>;
   };
   'feed.connected': { source: string; url: string; slot?: string; codec?: string; sampleRate?: number };
   'feed.lost': { source: string; reason: string; slot?: string };

@@ -496,6 +496,8 @@ class Zones implements ZoneController {
       startedAt: localIso(startedAtMs, this.schedule.station.timezone),
       startedAtMs,
       reason: t(reason, { board: h.board.id, port: h.board.port }, 'en'),
+      reasonKey: reason,
+      reasonParams: { board: h.board.id, port: h.board.port },
     });
   }
 
@@ -514,6 +516,8 @@ class Zones implements ZoneController {
         endedAt: localIso(endedAtMs, this.schedule.station.timezone),
         seconds: Math.round((endedAtMs - outage.startedAtMs) / 100) / 10,
         reason: t(outage.reason, { board: h.board.id, port: h.board.port }, 'en'),
+        reasonKey: outage.reason,
+        reasonParams: { board: h.board.id, port: h.board.port },
         startedAtMs: outage.startedAtMs,
         endedAtMs,
       });

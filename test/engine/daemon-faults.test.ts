@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLoaxa } from '../helpers/cli.js';
+import { t } from '../../src/i18n/index.js';
 import { levelDb, toneTimeline } from '../helpers/audio-analysis.js';
 import { TONES, coilAt, liveStation, spawnDaemon, until, type LiveStation } from './live.js';
 
@@ -69,6 +70,8 @@ describe('loaxa run — faults on a live slot', () => {
     expect(relayOutages, JSON.stringify(day.outages)).toHaveLength(1);
     expect(relayOutages[0]!.seconds).toBeNull();
     expect(relayOutages[0]!.at).toMatch(/\+07:00$/);
+    expect(relayOutages[0]!.reasonKey).toMatch(/^relay\./);
+    expect(await textReport(s, 'vi')).toContain(t(relayOutages[0]!.reasonKey!, relayOutages[0]!.reasonParams!, 'vi'));
     const failedSwitches = s.events('relay.action').map((e) => e.payload).filter((a) => a.fault !== undefined || a.confirmed === null || a.confirmed === 'mismatch');
     for (const z of outages[0]!.zones) expect(day.relayFaultsByZone[z]).toBe(1 + failedSwitches.filter((a) => a.zones.includes(z)).length);
     // Audio carried on to the end of the slot.
@@ -132,12 +135,23 @@ describe('loaxa run — faults on a live slot', () => {
     expect(relayOutages[0]!.at).toBe(outages[0]!.startedAt);
     expect(relayOutages[0]!.at).toMatch(/\+07:00$/);
     for (const z of outages[0]!.zones) expect(day.relayFaultsByZone[z]).toBe(1);
+    // Its reason in the reader's language (the log keeps the English text and the sentence's key).
+    expect(relayOutages[0]!.reasonKey).toBe('engine.relay.processEnded');
+    expect(await textReport(s, 'vi')).toContain(t('engine.relay.processEnded', relayOutages[0]!.reasonParams!, 'vi'));
   });
 });
 
+/** The day's report as text in `lang`. */
+async function textReport(s: LiveStation, lang: 'vi' | 'en'): Promise<string> {
+  const date = s.events('slot.result')[0]!.payload.date;
+  const r = await runLoaxa(['audit', 'report', '--db', join(s.dir, 'journal.db'), '--from', date, '--to', date, '--lang', lang]);
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout;
+}
+
 /** The slot's day as `loaxa audit report --db` gives it (JSON). */
 async function dayReport(s: LiveStation): Promise<{
-  outages: Array<{ kind: string; at: string; seconds: number | null; source?: string }>;
+  outages: Array<{ kind: string; at: string; seconds: number | null; source?: string; reasonKey?: string; reasonParams?: Record<string, string | number> }>;
   relayFaultsByZone: Record<string, number>;
   secondsFallback: number;
   fallbackReasons: Record<string, number>;
