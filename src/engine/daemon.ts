@@ -87,6 +87,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
         }
       : undefined,
     close: () => journal.close(),
+    reason: journalMod.slotReason,
   };
 
   journal.append('station.start', { version: version(), pid: process.pid, host: hostname(), user: osUser(), schedule: scheduleFile });

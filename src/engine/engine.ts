@@ -12,7 +12,6 @@ import type { Clock, Timer } from './clock.js';
 import type { AudioPort, BroadcastBulletin, BroadcastHandle, BroadcastOutcome, JournalPort, LogSink, Planner, RelayPort } from './ports.js';
 import { ZoneBook } from './zones.js';
 import { EXIT, LoaxaError, t } from '../i18n/index.js';
-import { slotReason } from '../journal/index.js';
 
 export interface EngineOptions {
   clock: Clock;
@@ -145,7 +144,7 @@ export class Engine {
       this.log('error', 'engine.log.relayFault', { slot: holder, detail });
       this.noteFault('relay.fault', `${holder}: ${detail}`);
       const run = this.active.get(holder);
-      if (run) run.reasons.push(slotReason('relay-fault', { detail }));
+      if (run) run.reasons.push(this.journal.reason('relay-fault', { detail }));
     });
   }
 
@@ -233,7 +232,7 @@ export class Engine {
         secondsFallback: 0,
         secondsDeadAir: 0,
         lateMs: 0,
-        reasons: [slotReason('crashed', { at: this.iso(lastSeen), seconds: Math.round(airedGuess) })],
+        reasons: [this.journal.reason('crashed', { at: this.iso(lastSeen), seconds: Math.round(airedGuess) })],
       });
       this.append('recovery', { slot: slotId, action: 'closed-interrupted', detail: `open since ${p.start}, closed at restart` });
       this.log('warn', 'engine.log.recovered', { slot: slotId });
@@ -416,7 +415,7 @@ export class Engine {
       this.append('conflict.resolved', { slot: slot.id, other: other.key, zones: shared.length ? shared : slot.zones, rule });
       this.log('warn', 'engine.log.conflict', { slot: slot.id, other: other.key, rule });
       if (overwrite) {
-        other.reasons.push(slotReason('overwritten', { slot: slot.id, at: this.iso(slot.startMs) }));
+        other.reasons.push(this.journal.reason('overwritten', { slot: slot.id, at: this.iso(slot.startMs) }));
         other.preempted = true;
         this.cutAt(other, Math.max(slot.startMs, this.clock.now()));
       } else {
@@ -426,7 +425,7 @@ export class Engine {
         run.endMs = run.startMs + (slot.endMs - slot.startMs);
         run.shiftMs += shift;
         run.lateMs = run.shiftMs;
-        run.reasons.push(slotReason('queued', { slot: other.key, seconds: Math.round(shift / 1000) }));
+        run.reasons.push(this.journal.reason('queued', { slot: other.key, seconds: Math.round(shift / 1000) }));
       }
     }
     if (run.startMs !== slot.startMs) {
@@ -467,10 +466,10 @@ export class Engine {
       run.lateMs = run.startMs - slot.startMs;
       run.state = 'pre-roll';
       if (run.startMs >= run.endMs - 1000) {
-        run.reasons.push(slotReason('joined-too-late'));
+        run.reasons.push(this.journal.reason('joined-too-late'));
         return this.record(run, 'missed');
       }
-      run.reasons.push(slotReason('joined-late', { at: this.iso(run.startMs), seconds: Math.round(run.lateMs / 1000) }));
+      run.reasons.push(this.journal.reason('joined-late', { at: this.iso(run.startMs), seconds: Math.round(run.lateMs / 1000) }));
       if (this.recoveredSlots.has(slot.id)) {
         run.resumed = true;
         this.recoveredSlots.delete(slot.id);
@@ -512,12 +511,12 @@ export class Engine {
       const b = this.schedule.bulletins[id];
       if (!b) return;
       if (!b.file) {
-        run.reasons.push(slotReason('bulletin-no-audio', { bulletin: id }));
+        run.reasons.push(this.journal.reason('bulletin-no-audio', { bulletin: id }));
         return;
       }
       const shifted = offsetMs - skew;
       if (shifted < 0) {
-        run.reasons.push(slotReason('bulletin-skipped', { bulletin: id }));
+        run.reasons.push(this.journal.reason('bulletin-skipped', { bulletin: id }));
         return;
       }
       out.push({ id, file: b.file, language: b.language, approvedBy: b.approvedBy, mode, offsetMs: shifted });
@@ -549,7 +548,7 @@ export class Engine {
       const offsetMs = q.priority === 'priority' ? first : Math.max(first, duration - len - 1000);
       if (q.priority === 'priority') first += len;
       run.extraBulletins.push({ id: b.id, file: b.file, language: b.language, approvedBy: b.approvedBy, mode: run.slot.source ? 'insert' : 'alone', offsetMs });
-      run.reasons.push(slotReason('carried-bulletin', { priority: q.priority, bulletin: b.id, user: q.user }));
+      run.reasons.push(this.journal.reason('carried-bulletin', { priority: q.priority, bulletin: b.id, user: q.user }));
     }
   }
 
@@ -592,7 +591,7 @@ export class Engine {
 
   private audioFailed(run: Run, e: unknown): void {
     const detail = e instanceof Error ? e.message : String(e);
-    run.reasons.push(slotReason('audio-failed', { detail }));
+    run.reasons.push(this.journal.reason('audio-failed', { detail }));
     this.noteFault('audio.failed', `${run.key}: ${detail}`);
     this.log('error', 'engine.log.audioFailed', { slot: run.key, detail });
   }
@@ -610,9 +609,9 @@ export class Engine {
     if (FAULT_TYPES.has(type)) {
       this.noteFault(type, `${run.key}: ${String(payload.reason ?? payload.source ?? '')}`);
       this.log('warn', 'engine.log.audioEvent', { slot: run.key, event: type, detail: String(payload.reason ?? '') });
-      if (type === 'audio.restarted') run.reasons.push(slotReason('audio-restarted', { detail: String(payload.reason ?? ''), ms: String(payload.gapMs ?? '?') }));
-      if (type === 'feed.lost') run.reasons.push(slotReason('feed-lost-because', { detail: String(payload.reason ?? '') }));
-      if (type === 'deadair.started') run.reasons.push(slotReason('dead-air-on-feed'));
+      if (type === 'audio.restarted') run.reasons.push(this.journal.reason('audio-restarted', { detail: String(payload.reason ?? ''), ms: String(payload.gapMs ?? '?') }));
+      if (type === 'feed.lost') run.reasons.push(this.journal.reason('feed-lost-because', { detail: String(payload.reason ?? '') }));
+      if (type === 'deadair.started') run.reasons.push(this.journal.reason('dead-air-on-feed'));
     }
   }
 
@@ -623,7 +622,7 @@ export class Engine {
       for (const run of this.active.values()) {
         const zones = (payload.zones as string[] | undefined) ?? [];
         if (type === 'relay.outage' && zones.some((z) => run.slot.zones.includes(z))) {
-          run.reasons.push(slotReason('relay-outage', { board: String(payload.board), zones: zones.join(', '), detail: String(payload.reason ?? '') }));
+          run.reasons.push(this.journal.reason('relay-outage', { board: String(payload.board), zones: zones.join(', '), detail: String(payload.reason ?? '') }));
         }
       }
     }
@@ -662,7 +661,7 @@ export class Engine {
         if (outcome) this.collect(run, handle, outcome);
       }
       await relays;
-      if (!wasOnAir && !handle) run.reasons.push(slotReason('never-on-air'));
+      if (!wasOnAir && !handle) run.reasons.push(this.journal.reason('never-on-air'));
       await this.record(run, cut);
     })();
     return run.finishing;
@@ -685,9 +684,9 @@ export class Engine {
     else if (forced === 'missed') status = 'missed';
     else if (programme >= required - this.tolerance && run.lateMs <= this.tolerance * 1000) status = 'aired';
     else status = 'partial';
-    if (status === 'partial' && run.fallback > 0) run.reasons.push(slotReason('fallback-aired', { seconds: Math.round(run.fallback) }));
-    if (status === 'partial' && run.deadAir > 0) run.reasons.push(slotReason('dead-air-for', { seconds: Math.round(run.deadAir) }));
-    if (status !== 'aired' && run.reasons.length === 0) run.reasons.push(slotReason('aired-of', { aired: Math.round(run.aired), required }));
+    if (status === 'partial' && run.fallback > 0) run.reasons.push(this.journal.reason('fallback-aired', { seconds: Math.round(run.fallback) }));
+    if (status === 'partial' && run.deadAir > 0) run.reasons.push(this.journal.reason('dead-air-for', { seconds: Math.round(run.deadAir) }));
+    if (status !== 'aired' && run.reasons.length === 0) run.reasons.push(this.journal.reason('aired-of', { aired: Math.round(run.aired), required }));
     const payload: EventPayloads['slot.result'] = {
       slot: slot.id,
       program: slot.program,
@@ -741,7 +740,7 @@ export class Engine {
       if (run.kind === 'emergency') continue;
       preempted.push(run.key);
       run.preempted = true;
-      run.reasons.push(slotReason('preempted', { bulletin: b.id, user: req.user, at: this.iso(now) }));
+      run.reasons.push(this.journal.reason('preempted', { bulletin: b.id, user: req.user, at: this.iso(now) }));
       paused.push(run);
     }
     this.append('emergency.broadcast', { bulletin: b.id, language: b.language, zones, user: req.user, preempted });
@@ -819,7 +818,7 @@ export class Engine {
         continue;
       }
       run.resumedAfterPreempt = true;
-      run.reasons.push(slotReason('resumed-after-emergency', { at: this.iso(now) }));
+      run.reasons.push(this.journal.reason('resumed-after-emergency', { at: this.iso(now) }));
       // Never before its own start (an emergency during a programme's pre-roll).
       const startAt = Math.max(now + this.joinLeadMs, run.startMs);
       run.startMs = startAt;
@@ -868,7 +867,7 @@ export class Engine {
     this.waiting.clear();
     const runs = [...this.active.values()];
     for (const run of runs) {
-      if (run.state !== 'recorded') run.reasons.push(slotReason('station-stopped', { detail: reason, at: this.iso(this.clock.now()) }));
+      if (run.state !== 'recorded') run.reasons.push(this.journal.reason('station-stopped', { detail: reason, at: this.iso(this.clock.now()) }));
     }
     await Promise.all(runs.map((r) => (r.state === 'armed' && !r.handle ? this.record(r, 'interrupted') : this.finish(r, 'interrupted'))));
     await this.zones.allOff();

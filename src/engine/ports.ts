@@ -3,6 +3,7 @@
  * journal modules to them; unit tests drive the state machine with in-memory ones.
  */
 import type { EventPayloads, EventType, JournalEvent } from '../journal/events.js';
+import type { SlotReasonCode } from '../journal/index.js';
 import type { PlanSlot, Schedule } from '../schedule/types.js';
 
 export interface JournalPort {
@@ -10,6 +11,8 @@ export interface JournalPort {
   events(q?: { fromMs?: number; toMs?: number; types?: EventType[]; afterSeq?: number }): JournalEvent[];
   /** Seal a finished local day, when the station has keys (no-op otherwise). */
   sealDay?(date: string): Promise<void> | void;
+  /** A slot reason's text as the journal records it (its table, so readers can translate it back). */
+  reason(code: SlotReasonCode, values?: Record<string, string | number>): string;
   close(): void;
 }
 

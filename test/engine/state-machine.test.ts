@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Engine, FakeClock } from '../../src/engine/index.js';
-import { openJournal, type Journal } from '../../src/journal/index.js';
+import { openJournal, slotReason, type Journal } from '../../src/journal/index.js';
 import { expand, loadSchedule, localDate, localIso, zonedTimeToEpoch } from '../../src/schedule/index.js';
 import type { Schedule } from '../../src/schedule/types.js';
 import type { EventPayloads, JournalEvent } from '../../src/journal/events.js';
@@ -54,6 +54,7 @@ async function rig(programs: ProgramSpec[], startAt: number, opts: { journal?: J
       events: (q) => journal.events(q),
       sealDay: (date) => void sealed.push(date),
       close: () => journal.close(),
+      reason: slotReason,
     },
     relays,
     audio,
