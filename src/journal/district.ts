@@ -458,15 +458,15 @@ export class DistrictStore {
     // Chunks the importer split give only the rows a report reads; older ones give all theirs.
     const parts = this.db
       .prepare(
-        `SELECT first_day >= ? AND last_day <= ?, report_rows, CASE split WHEN 1 THEN NULL ELSE other_rows END
+        `SELECT first_day >= ? AND last_day <= ?, report_rows, CASE split WHEN 1 THEN NULL ELSE other_rows END, last_seq
          FROM event_chunks WHERE station = ? AND last_day >= ? AND first_day <= ? ORDER BY first_seq`,
       )
       .raw(true)
-      .all(fromDay, toDay, station, fromDay, toDay) as Array<[number, Buffer, Buffer | null]>;
+      .all(fromDay, toDay, station, fromDay, toDay) as Chunk[];
     const toLimit = toDay + '~';
     // Texts are read as bytes and decoded here: Buffer's UTF-8 decoder is faster than the
     // driver's for text that is mostly ASCII with some Vietnamese (measured ~20 %).
-    const rowsOf = ([inside, reportText, otherText]: [number, Buffer, Buffer | null]): ReportRow[] => {
+    const rowsOf = ([inside, reportText, otherText]: Chunk): ReportRow[] => {
       let rows = JSON.parse(reportText.toString('utf8')) as ReportRow[];
       if (otherText === null && inside) return wanted ? rows.filter((r) => wanted.has(r.type)) : rows;
       if (otherText !== null) rows = rows.concat(JSON.parse(otherText.toString('utf8')) as ReportRow[]).sort((x, y) => x.seq - y.seq);
@@ -478,19 +478,18 @@ export class DistrictStore {
       // chunks after the range are searched too. Corrections are rare: only a chunk whose bytes
       // name the type is parsed for them.
       const later = this.db
-        .prepare('SELECT 0, report_rows, CASE split WHEN 1 THEN NULL ELSE other_rows END FROM event_chunks WHERE station = ? AND first_day > ? ORDER BY first_seq')
+        .prepare('SELECT 0, report_rows, CASE split WHEN 1 THEN NULL ELSE other_rows END, last_seq FROM event_chunks WHERE station = ? AND first_day > ? ORDER BY first_seq')
         .raw(true)
-        .all(station, toDay) as Array<[number, Buffer, Buffer | null]>;
-      for (const [n, p] of [...parts.map((x) => [1, x] as const), ...later.map((x) => [0, x] as const)]) {
-        if (p[1].indexOf(CORRECTION_TYPE) < 0 && (p[2] === null || p[2].indexOf(CORRECTION_TYPE) < 0)) continue;
-        const rows = n ? rowsOf(p) : correctionRowsOf(p);
-        for (const r of rows) if (r.type === 'correction') corrections.push(r);
+        .all(station, toDay) as Chunk[];
+      for (const c of [...parts, ...later]) {
+        if (c[1].indexOf(CORRECTION_TYPE) < 0 && (c[2] === null || c[2].indexOf(CORRECTION_TYPE) < 0)) continue;
+        for (const r of allRowsOf(c)) if (r.type === 'correction') corrections.push(r);
       }
     }
     // Seals and slot results about the range's days written long after (see late_rows), by seq, after the rows above.
-    const lastSeq = this.db.prepare('SELECT max(last_seq) FROM event_chunks WHERE station = ? AND last_day >= ? AND first_day <= ?').pluck().get(station, fromDay, toDay) as number | null;
+    const lastSeq = parts.length ? parts[parts.length - 1]![3] : -1;
     const late = (!wanted || wanted.has('seal') || wanted.has('slot.result')
-      ? (this.db.prepare('SELECT row FROM late_rows WHERE station = ? AND ref_day >= ? AND ref_day <= ? AND seq > ? ORDER BY seq').pluck().all(station, fromDay, toDay, lastSeq ?? -1) as Buffer[])
+      ? (this.db.prepare('SELECT row FROM late_rows WHERE station = ? AND ref_day >= ? AND ref_day <= ? AND seq > ? ORDER BY seq').pluck().all(station, fromDay, toDay, lastSeq) as Buffer[])
       : []
     )
       .map((b) => JSON.parse(b.toString('utf8')) as ReportRow)
@@ -516,8 +515,11 @@ export class DistrictStore {
   }
 }
 
+/** A stored chunk as a report reads it: whether it lies inside the range, its report rows, its other rows (unless split apart), its last seq. */
+type Chunk = [number, Buffer, Buffer | null, number];
+
 /** Every row of a chunk (its rows a report reads, and the others when they were not split apart). */
-function correctionRowsOf([, reportText, otherText]: [number, Buffer, Buffer | null]): ReportRow[] {
+function allRowsOf([, reportText, otherText]: Chunk): ReportRow[] {
   const rows = JSON.parse(reportText.toString('utf8')) as ReportRow[];
   return otherText === null ? rows : rows.concat(JSON.parse(otherText.toString('utf8')) as ReportRow[]);
 }

@@ -94,6 +94,11 @@ export function rowToEvent(r: Row): JournalEvent {
   };
 }
 
+/** A row as a report reads it, its payload parsed. */
+function reportRow(seq: number, atMs: number, local: string, type: string, payloadJson: string): ReportRow {
+  return { seq, atMs, local, type: type as EventType, payload: JSON.parse(payloadJson) as JournalEvent['payload'] };
+}
+
 /** Open the raw database file (read-only when asked), mapping failures to a readable error. */
 export function openDatabase(path: string, readonly: boolean): DB {
   const file = resolve(path);
@@ -275,7 +280,7 @@ export class Journal {
       .all(fromMs, toMs, ...types) as Array<[number, number, string, string, string]>;
     const out: ReportRow[] = [];
     for (const [seq, atMs, local, type, payload] of rows) {
-      if (!keep || keep(type, payload)) out.push({ seq, atMs, local, type: type as EventType, payload: JSON.parse(payload) as JournalEvent['payload'] });
+      if (!keep || keep(type, payload)) out.push(reportRow(seq, atMs, local, type, payload));
     }
     return out;
   }
@@ -294,7 +299,7 @@ export class Journal {
       )
       .raw(true)
       .all(fromMs, fromDate, toDate) as Array<[number, number, string, string, string]>;
-    return rows.map(([seq, atMs, local, t, payload]) => ({ seq, atMs, local, type: t as EventType, payload: JSON.parse(payload) as JournalEvent['payload'] }));
+    return rows.map(([seq, atMs, local, type, payload]) => reportRow(seq, atMs, local, type, payload));
   }
 
   /** Same as events(), streamed row by row for large reads. */
