@@ -8,6 +8,7 @@ export {
   buildReport,
   logbookWeeks,
   CLOCK_OFFSET_LIMIT_MS,
+  clockReadingTextFine,
   type AuditReport,
   type StationReport,
   type StationInfo,

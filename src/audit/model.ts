@@ -222,6 +222,20 @@ export function reportReads(type: string, payload: () => unknown): boolean {
 /** A clock reading counts as a problem when unsynchronised or off by a second or more. */
 export const CLOCK_OFFSET_LIMIT_MS = 1000;
 
+// A fine reading exactly as canonical JSON writes it: offsetMs (null, or under 1000 either way),
+// source (one string), synchronised true — no other key, so no second offsetMs can hide in it.
+const FINE_CLOCK_TEXT = /^\{"offsetMs":(?:null|-?\d{1,3}(?:\.\d+)?),"source":"(?:[^"\\]|\\.)*","synchronised":true\}$/s;
+
+/**
+ * Whether a clock reading's canonical payload text is surely no problem: synchronised and off
+ * by under a second. Hourly readings are most rows of a busy day; the fine ones are only
+ * counted (a reader hands their number per day to buildStationReport) instead of parsed. A text
+ * of any other shape is false, and the report reads the row.
+ */
+export function clockReadingTextFine(payloadJson: string): boolean {
+  return FINE_CLOCK_TEXT.test(payloadJson);
+}
+
 /**
  * Build one station's report for [from, to] from its events (any order; seq sorts them).
  * Events outside the range are read only for what they say about days inside it
@@ -240,6 +254,8 @@ export function buildStationReport(
    * are given here first.
    */
   stream?: { corrections: Iterable<ReportRow> },
+  /** Fine clock readings per local day that are counted, not among `events` (clockReadingTextFine). */
+  countedClockChecks?: Map<string, number>,
 ): StationReport {
   let sorted: Iterable<ReportRow>;
   if (stream) {
@@ -456,6 +472,7 @@ export function buildStationReport(
     else resultsByDate.set(r.payload.date, [r]);
   }
   if (dayCounts) for (const day of days.values()) day.events = dayCounts.get(day.date) ?? 0;
+  if (countedClockChecks) for (const day of days.values()) day.clockChecks += countedClockChecks.get(day.date) ?? 0;
   for (const day of days.values()) {
     const plan = planned.get(day.date) ?? [];
     const seen = new Set<string>();

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { EXIT, LoaxaError, errorFromWire, errorToWire, getLang, type WireError } from '../i18n/index.js';
 import { canonicalJson, canonicalRowLength, layOutCanonicalRow, type RowChunks } from '../journal/index.js';
-import { reportReads } from './model.js';
+import { clockReadingTextFine, reportReads } from './model.js';
 import { addDays } from './dates.js';
 import {
   BundleRow, bundleRows, finishRead, openBundle, readBundle, rowIsJson, rowsRead, verifyBundle, verifyBundleRows,
@@ -79,6 +79,15 @@ function refDay(e: BundleEvent): string | null {
   }
 }
 
+/** A row's payload as canonical text; a payload that is not JSON (the row then fails its hash) as an empty text. */
+function payloadTextOf(e: BundleEvent): string {
+  try {
+    return canonicalJson(e.payload);
+  } catch {
+    return '';
+  }
+}
+
 /** A growing byte buffer with its own ArrayBuffer (handed to the main thread, not copied). */
 class Bytes {
   buf: Buffer;
@@ -143,6 +152,7 @@ class Layout {
   private hashView: Buffer;
   private seals: Uint8Array;
   private inReport: Uint8Array;
+  private clock: Uint8Array;
   private rowStart: Uint32Array;
   private rowEnd: Uint32Array;
   private readonly runStarts: number[] = [];
@@ -163,6 +173,7 @@ class Layout {
     this.hashView = Buffer.from(this.hashes.buffer);
     this.seals = new Uint8Array(n);
     this.inReport = new Uint8Array(n);
+    this.clock = new Uint8Array(n);
     this.rowStart = new Uint32Array(n);
     this.rowEnd = new Uint32Array(n);
     this.report = new Part(bytes >> 1);
@@ -178,6 +189,7 @@ class Layout {
     const more = <T extends Uint8Array | Uint32Array>(a: T, b: T): T => (b.set(a), b);
     this.seals = more(this.seals, new Uint8Array(n));
     this.inReport = more(this.inReport, new Uint8Array(n));
+    this.clock = more(this.clock, new Uint8Array(n));
     this.rowStart = more(this.rowStart, new Uint32Array(n));
     this.rowEnd = more(this.rowEnd, new Uint32Array(n));
   }
@@ -204,7 +216,12 @@ class Layout {
       report.openRun();
       other.openRun();
     }
-    const wanted = e.type === 'relay.action' ? reportReads(e.type, () => (e instanceof BundleRow ? maybeFaulty(e) : e.payload)) : reportReads(e.type, noPayload);
+    let wanted = e.type === 'relay.action' ? reportReads(e.type, () => (e instanceof BundleRow ? maybeFaulty(e) : e.payload)) : reportReads(e.type, noPayload);
+    // A fine clock reading is only counted by a report (the store keeps its number per chunk): kept with the others.
+    if (e.type === 'clock.status' && clockReadingTextFine(e instanceof BundleRow ? e.src.toString('latin1', e.payloadStart, e.payloadEnd) : payloadTextOf(e))) {
+      wanted = false;
+      this.clock[i] = 1;
+    }
     if (wanted) this.inReport[i] = 1;
     if (e.type === 'seal' || e.type === 'slot.result') {
       const ref = refDay(e);
@@ -234,7 +251,7 @@ class Layout {
     this.other.closeRun();
     return {
       count: n, firstSeq: this.firstSeq, firstPrevHash: this.firstPrevHash, hashes: this.hashes.subarray(0, n * 32),
-      seals: this.seals.subarray(0, n), inReport: this.inReport.subarray(0, n), rowStart: this.rowStart.subarray(0, n),
+      seals: this.seals.subarray(0, n), inReport: this.inReport.subarray(0, n), clock: this.clock.subarray(0, n), rowStart: this.rowStart.subarray(0, n),
       rowEnd: this.rowEnd.subarray(0, n), runStarts: this.runStarts, runDays: this.runDays, late: this.late,
       reportItems: this.report.bytes.view(), reportRuns: Uint32Array.from(this.report.runs),
       otherItems: this.other.bytes.view(), otherRuns: Uint32Array.from(this.other.runs),
@@ -297,7 +314,7 @@ export function prepareFile(file: string, nowMs = Date.now()): PreparedBundle {
 export function transferables(p: PreparedBundle): ArrayBuffer[] {
   if (!p.rows) return [];
   const r = p.rows;
-  return [r.hashes, r.seals, r.inReport, r.rowStart, r.rowEnd, r.reportItems, r.reportRuns, r.otherItems, r.otherRuns].map((a) => a.buffer) as ArrayBuffer[];
+  return [r.hashes, r.seals, r.inReport, r.clock, r.rowStart, r.rowEnd, r.reportItems, r.reportRuns, r.otherItems, r.otherRuns].map((a) => a.buffer) as ArrayBuffer[];
 }
 
 interface WorkerReply {

@@ -15,7 +15,7 @@ import {
   type ReportRow,
   type VerifyResult,
 } from '../journal/index.js';
-import { buildReport, buildStationReport, relayActionTextMaybeFaulty, REPORT_EVENT_TYPES, type StationInfo, type StationReport } from './model.js';
+import { buildReport, buildStationReport, clockReadingTextFine, relayActionTextMaybeFaulty, REPORT_EVENT_TYPES, type StationInfo, type StationReport } from './model.js';
 import { renderReport, type ReportFormat } from './render.js';
 import { csvDocument } from './render-csv.js';
 import { addDays, datesBetween, todayIn } from './dates.js';
@@ -28,16 +28,27 @@ export function openJournalForReading(dbPath: string): { journal: Journal; stati
   return { journal, stationId: first?.station ?? null, timezoneOffset: first ? first.local.slice(-6) : null };
 }
 
-/** Rows of a range plus a day on each side (seals come after midnight, results may be logged late), of the types a report reads. */
-function rangeRows(journal: Journal, from: string, to: string): ReportRow[] {
-  // Good relay switches (most rows of a busy day) change nothing in a report: not parsed.
-  const keep = (type: string, payloadJson: string) => type !== 'relay.action' || relayActionTextMaybeFaulty(payloadJson);
+/**
+ * Rows of a range plus a day on each side (seals come after midnight, results may be logged
+ * late), of the types a report reads; and the fine clock readings per local day, counted
+ * instead of returned (buildStationReport's `countedClockChecks`).
+ */
+function rangeRows(journal: Journal, from: string, to: string): { rows: ReportRow[]; clockChecks: Map<string, number> } {
+  const clockChecks = new Map<string, number>();
+  // Good relay switches and fine clock readings (most rows of a busy day) change nothing in a report but a count: not parsed.
+  const keep = (type: string, payloadJson: string, local: string) => {
+    if (type === 'relay.action') return relayActionTextMaybeFaulty(payloadJson);
+    if (type !== 'clock.status' || !clockReadingTextFine(payloadJson)) return true;
+    const day = local.slice(0, 10);
+    clockChecks.set(day, (clockChecks.get(day) ?? 0) + 1);
+    return false;
+  };
   const toMs = Date.parse(addDays(to, 3) + 'T00:00:00Z');
   const rows = journal.reportRows(Date.parse(addDays(from, -1) + 'T00:00:00Z'), toMs, REPORT_EVENT_TYPES, keep);
   // Corrections written any time later (an officer amends last month's log today), and seals
   // and slot results about the range written after downtime. (They lie after the range's
   // rows: the report sorts by seq should a clock step say otherwise.)
-  return rows.concat(journal.lateReportRows(toMs, from, to));
+  return { rows: rows.concat(journal.lateReportRows(toMs, from, to)), clockChecks };
 }
 
 function checkedOrThrow(dbPath: string, verdict: VerifyResult): VerifyResult {
@@ -56,7 +67,8 @@ function reportOfJournal(dbPath: string, keyFingerprint: string | null, from: st
       throw new LoaxaError('audit.station.unknown', { station: opts.station, known: id }, EXIT.INVALID);
     }
     const info: StationInfo = { ...opts.info, id, fingerprints: keyFingerprint ? [keyFingerprint] : [] };
-    return buildStationReport(info, rangeRows(journal, from, to), from, to, journal.dayCounts(from, to));
+    const { rows, clockChecks } = rangeRows(journal, from, to);
+    return buildStationReport(info, rows, from, to, journal.dayCounts(from, to), undefined, clockChecks);
   } finally {
     journal.close();
   }
@@ -120,7 +132,7 @@ export function reportsFromStore(
     const counts = new Map(store.days(s.id).filter((d) => d.day >= from && d.day <= to).map((d) => [d.day, d.events]));
     // Streamed chunk by chunk: a station-year's rows are never all alive at once.
     const stream = store.reportRowStream(s.id, addDays(from, -1), addDays(to, 2), REPORT_EVENT_TYPES);
-    return buildStationReport(info, flatten(stream.chunks()), from, to, counts, { corrections: stream.corrections });
+    return buildStationReport(info, flatten(stream.chunks()), from, to, counts, { corrections: stream.corrections }, stream.clockChecks);
   });
 }
 

@@ -267,10 +267,10 @@ export class Journal {
   /**
    * What a report reads of the rows in [fromMs, toMs) of the given types, by seq: no hashes
    * (the caller verifies the chain), no station. The table is walked in seq order — cheaper
-   * than an index when the range is most of the journal. `keep`, given a row's type and
-   * payload text, may pass over a row before its payload is parsed.
+   * than an index when the range is most of the journal. `keep`, given a row's type, payload
+   * text and local time, may pass over a row before its payload is parsed.
    */
-  reportRows(fromMs: number, toMs: number, types: readonly EventType[], keep?: (type: string, payloadJson: string) => boolean): ReportRow[] {
+  reportRows(fromMs: number, toMs: number, types: readonly EventType[], keep?: (type: string, payloadJson: string, local: string) => boolean): ReportRow[] {
     const rows = this.db
       .prepare(
         `SELECT seq, at_ms, local, type, payload FROM events NOT INDEXED
@@ -280,7 +280,7 @@ export class Journal {
       .all(fromMs, toMs, ...types) as Array<[number, number, string, string, string]>;
     const out: ReportRow[] = [];
     for (const [seq, atMs, local, type, payload] of rows) {
-      if (!keep || keep(type, payload)) out.push(reportRow(seq, atMs, local, type, payload));
+      if (!keep || keep(type, payload, local)) out.push(reportRow(seq, atMs, local, type, payload));
     }
     return out;
   }

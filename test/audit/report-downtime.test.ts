@@ -89,13 +89,13 @@ describe('audit report: a station back after days of downtime', () => {
   });
 
   it('a store written before late rows were indexed finds them when it is migrated', () => {
-    // The same store as the previous layout (version 2) left it: no late_rows table.
+    // The same store as the layout of version 2 left it: no late_rows table, no counted clock readings.
     const old = join(tmp.dir, 'cu.db');
     const src = new Database(store(), { readonly: true });
     src.exec(`VACUUM INTO '${old}'`);
     src.close();
     const v2 = new Database(old);
-    v2.exec('DROP TABLE late_rows');
+    v2.exec('DROP TABLE late_rows; ALTER TABLE event_chunks DROP COLUMN counted_clock');
     v2.pragma('user_version = 2');
     v2.close();
     const { fromStore, fromJournal } = daysFromStoreAndJournal(old, db(), '2026-11-09', '2026-11-10');
