@@ -129,10 +129,12 @@ export function reportsFromStore(
       id: s.id, name: s.name ?? undefined, district: s.district ?? undefined, province: s.province ?? undefined, timezone: s.timezone ?? undefined,
       fingerprints: store.keys(s.id).map((k) => k.fingerprint),
     };
-    const counts = new Map(store.days(s.id).filter((d) => d.day >= from && d.day <= to).map((d) => [d.day, d.events]));
+    const days = store.days(s.id).filter((d) => d.day >= from && d.day <= to);
+    const counts = new Map(days.map((d) => [d.day, d.events]));
+    const clockChecks = new Map(days.map((d) => [d.day, d.countedClock]));
     // Streamed chunk by chunk: a station-year's rows are never all alive at once.
     const stream = store.reportRowStream(s.id, addDays(from, -1), addDays(to, 2), REPORT_EVENT_TYPES);
-    return buildStationReport(info, flatten(stream.chunks()), from, to, counts, { corrections: stream.corrections }, stream.clockChecks);
+    return buildStationReport(info, flatten(stream.chunks()), from, to, counts, { corrections: stream.corrections }, clockChecks);
   });
 }
 

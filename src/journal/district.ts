@@ -147,9 +147,10 @@ export const DISTRICT_MIGRATIONS: ReadonlyArray<string> = [
      BEGIN SELECT RAISE(ABORT, 'district rows are append-only'); END;`,
   // 4: fine clock readings (synchronised, off by under a second: an hourly check is most rows
   // of a busy day) are only counted by a report. The importer keeps them among a chunk's other
-  // rows and their number beside it; chunks written before keep 0 there and every reading
-  // among the rows a report reads (split = 1) or all rows (split = 0), as before.
-  `ALTER TABLE event_chunks ADD COLUMN counted_clock INTEGER NOT NULL DEFAULT 0;`,
+  // rows and their number in the day's counts (beside its events, which a report reads anyway,
+  // rather than in event_chunks, where a column after the row texts costs a walk through them).
+  // Days imported before count 0 and keep every reading among the rows a report reads.
+  `ALTER TABLE station_days ADD COLUMN counted_clock INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export interface DistrictStation {
@@ -204,7 +205,7 @@ export interface RowChunks {
   hashes: Uint8Array;
   seals: Uint8Array;
   inReport: Uint8Array;
-  /** Row i is a fine clock reading (kept among the others, counted in its chunk's counted_clock). */
+  /** Row i is a fine clock reading (kept among the others, counted in station_days.counted_clock). */
   clock: Uint8Array;
   rowStart: Uint32Array;
   rowEnd: Uint32Array;
@@ -265,10 +266,11 @@ export class DistrictStore {
     this.db.pragma('cache_size = -65536');
     this.migrate(version);
     this.insertChunk = this.db.prepare(
-      'INSERT INTO event_chunks (station, first_seq, last_seq, first_day, last_day, first_prev_hash, hashes, split, report_rows, other_rows, counted_clock) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)',
+      'INSERT INTO event_chunks (station, first_seq, last_seq, first_day, last_day, first_prev_hash, hashes, split, report_rows, other_rows) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)',
     );
     this.bumpDay = this.db.prepare(
-      'INSERT INTO station_days (station, day, events) VALUES (?, ?, ?) ON CONFLICT (station, day) DO UPDATE SET events = events + excluded.events',
+      `INSERT INTO station_days (station, day, events, counted_clock) VALUES (?, ?, ?, ?)
+       ON CONFLICT (station, day) DO UPDATE SET events = events + excluded.events, counted_clock = counted_clock + excluded.counted_clock`,
     );
     this.insertLate = this.db.prepare('INSERT INTO late_rows (station, seq, ref_day, row) VALUES (?, ?, ?, ?)');
   }
@@ -396,7 +398,7 @@ export class DistrictStore {
    * per run of one local date, and the day counts. Returns the rows inserted.
    */
   insertRowRange(station: string, rows: RowChunks, from: number, to: number): number {
-    const perDay = new Map<string, number>();
+    const perDay = new Map<string, { events: number; clock: number }>();
     const hashes = Buffer.from(rows.hashes.buffer, rows.hashes.byteOffset, rows.hashes.byteLength);
     // The run holding row `from`, then run by run.
     let run = 0;
@@ -408,20 +410,27 @@ export class DistrictStore {
       const prevHash = a === 0 ? rows.firstPrevHash : hashes.toString('hex', (a - 1) * 32, a * 32);
       // A whole day run is written as laid out; part of one (the store holds the rest) is cut from its rows.
       const whole = a === rows.runStarts[run] && b === runEnd;
-      let clock = 0;
-      for (let i = a; i < b; i++) clock += rows.clock[i]!;
       this.insertChunk.run(
         station, rows.firstSeq + a, rows.firstSeq + b - 1, day, day, prevHash, hashes.subarray(a * 32, b * 32),
         whole ? bytesOf(rows.reportItems, rows.reportRuns[2 * run]!, rows.reportRuns[2 * run + 1]!) : partArray(rows, rows.reportItems, 1, a, b),
         whole ? bytesOf(rows.otherItems, rows.otherRuns[2 * run]!, rows.otherRuns[2 * run + 1]!) : partArray(rows, rows.otherItems, 0, a, b),
-        clock,
       );
       let events = 0;
-      for (let i = a; i < b; i++) if (!rows.seals[i]) events++;
-      if (events) perDay.set(day, (perDay.get(day) ?? 0) + events);
+      let clock = 0;
+      for (let i = a; i < b; i++) {
+        if (!rows.seals[i]) events++;
+        clock += rows.clock[i]!;
+      }
+      if (events) {
+        const d = perDay.get(day);
+        if (d) {
+          d.events += events;
+          d.clock += clock;
+        } else perDay.set(day, { events, clock });
+      }
       a = b;
     }
-    for (const [day, count] of perDay) this.bumpDay.run(station, day, count);
+    for (const [day, d] of perDay) this.bumpDay.run(station, day, d.events, d.clock);
     for (const [i, refDay] of rows.late) {
       if (i < from || i >= to) continue;
       const items = rows.inReport[i] ? rows.reportItems : rows.otherItems;
@@ -452,8 +461,11 @@ export class DistrictStore {
   }
 
   /** Local days holding at least one non-seal event, with counts, ascending. */
-  days(station: string): Array<{ day: string; events: number }> {
-    return this.db.prepare('SELECT day, events FROM station_days WHERE station = ? ORDER BY day').all(station) as Array<{ day: string; events: number }>;
+  /** Per day: its events, and of them the fine clock readings a report only counts (they are not among its report rows). */
+  days(station: string): Array<{ day: string; events: number; countedClock: number }> {
+    return this.db
+      .prepare('SELECT day, events, counted_clock AS countedClock FROM station_days WHERE station = ? ORDER BY day')
+      .all(station) as Array<{ day: string; events: number; countedClock: number }>;
   }
 
   /**
@@ -462,24 +474,18 @@ export class DistrictStore {
    * ReportRow's JSON — each parsed only as it is reached, so a station-year's rows are never
    * all alive at once (a reader that keeps little spends far less on garbage collection). The
    * `correction` rows come first, on their own: a correction amends a row before it.
-   * `clockChecks`: the fine clock readings the chunks only count, per local day.
    */
-  reportRowStream(
-    station: string, fromDay: string, toDay: string, types?: readonly EventType[],
-  ): { corrections: ReportRow[]; clockChecks: Map<string, number>; chunks: () => Iterable<ReportRow[]> } {
+  reportRowStream(station: string, fromDay: string, toDay: string, types?: readonly EventType[]): { corrections: ReportRow[]; chunks: () => Iterable<ReportRow[]> } {
     const wanted = types && types.length ? new Set<string>(types) : null;
     // Chunks the importer split give only the rows a report reads; older ones give all theirs.
     const parts = this.db
       .prepare(
-        `SELECT first_day >= ? AND last_day <= ?, report_rows, CASE split WHEN 1 THEN NULL ELSE other_rows END, last_seq, counted_clock, first_day
+        `SELECT first_day >= ? AND last_day <= ?, report_rows, CASE split WHEN 1 THEN NULL ELSE other_rows END, last_seq
          FROM event_chunks WHERE station = ? AND last_day >= ? AND first_day <= ? ORDER BY first_seq`,
       )
       .raw(true)
       .all(fromDay, toDay, station, fromDay, toDay) as Chunk[];
     const toLimit = toDay + '~';
-    // A chunk that counts readings is one local day's (first_day = last_day).
-    const clockChecks = new Map<string, number>();
-    for (const c of parts) if (c[4]) clockChecks.set(c[5], (clockChecks.get(c[5]) ?? 0) + c[4]);
     // Texts are read as bytes and decoded here: Buffer's UTF-8 decoder is faster than the
     // driver's for text that is mostly ASCII with some Vietnamese (measured ~20 %).
     const rowsOf = ([inside, reportText, otherText]: Chunk): ReportRow[] => {
@@ -494,7 +500,7 @@ export class DistrictStore {
       // chunks after the range are searched too. Corrections are rare: only a chunk whose bytes
       // name the type is parsed for them.
       const later = this.db
-        .prepare('SELECT 0, report_rows, CASE split WHEN 1 THEN NULL ELSE other_rows END, last_seq, 0, first_day FROM event_chunks WHERE station = ? AND first_day > ? ORDER BY first_seq')
+        .prepare('SELECT 0, report_rows, CASE split WHEN 1 THEN NULL ELSE other_rows END, last_seq FROM event_chunks WHERE station = ? AND first_day > ? ORDER BY first_seq')
         .raw(true)
         .all(station, toDay) as Chunk[];
       for (const c of [...parts, ...later]) {
@@ -512,7 +518,6 @@ export class DistrictStore {
       .filter((r) => !wanted || wanted.has(r.type));
     return {
       corrections,
-      clockChecks,
       *chunks() {
         for (const p of parts) yield rowsOf(p);
         if (late.length) yield late;
@@ -532,11 +537,8 @@ export class DistrictStore {
   }
 }
 
-/**
- * A stored chunk as a report reads it: whether it lies inside the range, its report rows, its
- * other rows (unless split apart), its last seq, its counted clock readings, its first day.
- */
-type Chunk = [number, Buffer, Buffer | null, number, number, string];
+/** A stored chunk as a report reads it: whether it lies inside the range, its report rows, its other rows (unless split apart), its last seq. */
+type Chunk = [number, Buffer, Buffer | null, number];
 
 /** Every row of a chunk (its rows a report reads, and the others when they were not split apart). */
 function allRowsOf([, reportText, otherText]: Chunk): ReportRow[] {

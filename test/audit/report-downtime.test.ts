@@ -95,7 +95,7 @@ describe('audit report: a station back after days of downtime', () => {
     src.exec(`VACUUM INTO '${old}'`);
     src.close();
     const v2 = new Database(old);
-    v2.exec('DROP TABLE late_rows; ALTER TABLE event_chunks DROP COLUMN counted_clock');
+    v2.exec('DROP TABLE late_rows; ALTER TABLE station_days DROP COLUMN counted_clock');
     v2.pragma('user_version = 2');
     v2.close();
     const { fromStore, fromJournal } = daysFromStoreAndJournal(old, db(), '2026-11-09', '2026-11-10');
