@@ -395,8 +395,10 @@ export function openBundle(file: string): OpenedBundle {
   let data: Buffer;
   if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
     try {
-      // Output in a few large pieces rather than many 16 KiB ones (fewer copies to join them).
-      data = gunzipSync(raw, { chunkSize: Math.min(1 << 28, Math.max(1 << 16, raw.length * 16)) });
+      // Output in 256 KiB pieces: inflating into a piece that stays in the core's cache, then
+      // joining them, beats both 16 KiB pieces and one piece the bundle's size (measured on a
+      // 32 MB station-year: 36 ms against 45 ms and 53 ms).
+      data = gunzipSync(raw, { chunkSize: 256 << 10 });
     } catch (e) {
       throw new LoaxaError('audit.bundle.truncated', { file: name, detail: `gzip: ${(e as Error).message}` }, EXIT.INVALID);
     }
