@@ -9,13 +9,18 @@ export const CSV_COLUMNS = [
   'secondsRequired', 'secondsAired', 'secondsFallback', 'secondsDeadAir', 'late', 'reasons', 'bulletins', 'languages', 'approvedBy', 'corrected',
 ] as const;
 
+const NEEDS_QUOTES = /[",\r\n;]/;
+
 function field(v: string | number): string {
   // A whole number never needs quoting (a leading minus is a number, not a formula).
   if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
   const s = String(v);
+  // Most fields (ids, times, titles) need nothing: one test for them (a district-year has ~5 million).
+  const c = s.charCodeAt(0);
+  if (c !== 0x3d && c !== 0x2b && c !== 0x2d && c !== 0x40 && !NEEDS_QUOTES.test(s)) return s;
   // Quote when needed; a leading = + - @ is neutralised so Excel does not run it as a formula.
   const safe = /^[=+\-@]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s) ? `'${s}` : s;
-  return /[",\r\n;]/.test(safe) || safe !== s ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return NEEDS_QUOTES.test(safe) || safe !== s ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 export function renderCsv(report: AuditReport): string {
