@@ -384,12 +384,13 @@ export interface OpenedBundle {
  * The output size to inflate a gzip file into: the size its trailer gives (ISIZE, the last 4
  * bytes), so the text comes out in one piece of the right size — no pieces to join, no spare
  * room. Preparing a dense district's 30 bundles in two worker threads: ~5.4 s, against ~5.8 s
- * in 256 KiB pieces and ~6.0 s in one piece 16× the file. A trailer that lies (a damaged or
- * multi-member file) only costs more pieces: 256 KiB ones.
+ * in 256 KiB pieces and ~6.0 s in one piece 16× the file. A trailer that lies (a damaged,
+ * cut or multi-member file) only costs more pieces: 256 KiB ones.
  */
 function inflatedSizeHint(gz: Buffer): number {
   const size = gz.length >= 18 ? gz.readUInt32LE(gz.length - 4) : 0;
-  return size >= gz.length && size < 1 << 30 ? size + 1 : 256 << 10;
+  // Bounded by what a bundle's text compresses to (~8:1): a cut file's last bytes are no size.
+  return size >= gz.length && size <= gz.length * 64 && size < 1 << 30 ? size + 1 : 256 << 10;
 }
 
 /** Open a bundle: read, gunzip, check the header. Throws LoaxaError (exit 1) for anything that is not a bundle. */
