@@ -38,7 +38,7 @@ export { importBundle, importBundleFile, importPrepared, importFiles, outcomeLin
 export { prepareBundle, prepareFile, prepareFiles, prepareFilesInOrder, type PreparedBundle } from './prepare.js';
 export { exportBundle, reportFromJournal, reportFromJournalParallel, reportsFromStore, reportsFromStoreParallel, renderFromStoreParallel, listStations, openJournalForReading, type StationListing } from './sources.js';
 export { renderText, table as textTable } from './render-text.js';
-export { renderCsv, csvStationRows, csvDocument, CSV_COLUMNS } from './render-csv.js';
+export { renderCsv, csvStationRows, csvDocument, csvDocumentPieces, CSV_COLUMNS } from './render-csv.js';
 export { renderHtml } from './render-html.js';
 export { renderLogbook } from './render-logbook.js';
 export { renderReport, REPORT_FORMATS, type ReportFormat } from './render.js';

@@ -17,7 +17,7 @@ import {
 } from '../journal/index.js';
 import { buildReport, buildStationReport, clockReadingTextFine, relayActionTextMaybeFaulty, REPORT_EVENT_TYPES, type StationInfo, type StationReport } from './model.js';
 import { renderReport, type ReportFormat } from './render.js';
-import { csvDocument } from './render-csv.js';
+import { csvDocumentPieces } from './render-csv.js';
 import { addDays, datesBetween, todayIn } from './dates.js';
 import { makeHeader, selectBundleRows, writeBundle, type BundleHeader } from './bundle.js';
 
@@ -159,13 +159,13 @@ export async function reportsFromStoreParallel(storePath: string, from: string, 
 }
 
 /**
- * A report from the store rendered in `format`. CSV rows of several stations are rendered in
- * the worker threads too, station by station, and joined here.
+ * A report from the store rendered in `format`, as UTF-8 pieces to write in order. CSV rows of
+ * several stations are rendered and encoded in the worker threads too, station by station.
  */
-export async function renderFromStoreParallel(storePath: string, from: string, to: string, format: ReportFormat, opts: ParallelOptions & { nowMs?: number } = {}): Promise<string> {
+export async function renderFromStoreParallel(storePath: string, from: string, to: string, format: ReportFormat, opts: ParallelOptions & { nowMs?: number } = {}): Promise<Uint8Array[]> {
   const ids = format === 'csv' ? parallelStations(storePath, opts) : null;
-  if (!ids) return renderReport(buildReport(await reportsFromStoreParallel(storePath, from, to, opts), from, to, opts.nowMs), format);
-  return csvDocument(await inWorkers<string>(storePath, from, to, ids, true, opts));
+  if (!ids) return [Buffer.from(renderReport(buildReport(await reportsFromStoreParallel(storePath, from, to, opts), from, to, opts.nowMs), format), 'utf8')];
+  return csvDocumentPieces(await inWorkers<Uint8Array>(storePath, from, to, ids, true, opts));
 }
 
 function withStore<T>(storePath: string, fn: (store: DistrictStore) => T): T {
@@ -208,7 +208,7 @@ async function inWorkers<T>(storePath: string, from: string, to: string, ids: st
           const index = next++;
           worker.postMessage({ index, station: ids[index], csv });
         };
-        worker.on('message', (reply: { index: number; report?: StationReport; csv?: string; error?: string }) => {
+        worker.on('message', (reply: { index: number; report?: StationReport; csv?: Uint8Array; error?: string }) => {
           if (reply.error !== undefined) {
             void worker.terminate();
             reject(new LoaxaError('cli.internal', { detail: reply.error }, EXIT.FAULT));

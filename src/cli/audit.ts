@@ -185,15 +185,16 @@ export function registerAudit(program: Command): void {
         if (!(audit.REPORT_FORMATS as readonly string[]).includes(format)) throw new LoaxaError('audit.format.unknown', { format }, EXIT.USAGE);
         const chalk = (await import('chalk')).default;
         if (opts.output) chalk.level = 0; // a file gets no terminal colours
-        let text: string;
+        // The report as UTF-8 pieces, written in order (a district's CSV comes from the worker threads encoded).
+        let pieces: Uint8Array[];
         if (opts.db) {
           const info = opts.schedule ? await stationFromSchedule(opts.schedule) : undefined;
           const stations = [await audit.reportFromJournalParallel(opts.db, from, to, { station: opts.station, info })];
-          text = audit.renderReport(audit.buildReport(stations, from, to), format as (typeof audit.REPORT_FORMATS)[number]);
+          pieces = [Buffer.from(audit.renderReport(audit.buildReport(stations, from, to), format as (typeof audit.REPORT_FORMATS)[number]), 'utf8')];
         } else {
           const spinner = await progress(format !== 'json');
           try {
-            text = await audit.renderFromStoreParallel(opts.store!, from, to, format as (typeof audit.REPORT_FORMATS)[number], {
+            pieces = await audit.renderFromStoreParallel(opts.store!, from, to, format as (typeof audit.REPORT_FORMATS)[number], {
               station: opts.station,
               onStation: (n, total, id) => spinner?.update(t('audit.report.progress', { n, total, station: id })),
             });
@@ -203,10 +204,10 @@ export function registerAudit(program: Command): void {
         }
         if (opts.output) {
           const { writeFileSync } = await import('node:fs');
-          writeFileSync(opts.output, text);
+          writeFileSync(opts.output, pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces));
           if (format !== 'json') err(t('audit.written', { file: opts.output }));
         } else {
-          process.stdout.write(text);
+          for (const p of pieces) process.stdout.write(p);
         }
       }),
     );

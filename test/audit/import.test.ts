@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runLoaxa, tempDir } from '../helpers/cli.js';
 import { buildScenario, TRUTH, type Scenario } from './scenario.js';
+import { buildReport, renderCsv, reportsFromStore } from '../../src/audit/index.js';
+import { getLang, setLang } from '../../src/i18n/index.js';
+import { openDistrictStore } from '../../src/journal/index.js';
 
 /** Everything the store holds, in a stable order: "unchanged" means this string is equal. */
 function dump(file: string): string {
@@ -216,6 +219,28 @@ describe('audit import: the district store', () => {
     }
     const one = JSON.parse((await runLoaxa(['audit', 'report', '--store', many, '--station', 'an-thanh-2', '--from', '2026-11-09', '--to', '2026-11-15', '--json'])).stdout);
     expect(one.stations.map((s: { station: { id: string } }) => s.station.id)).toEqual(['an-thanh-2']);
+    // The district's CSV (rendered and encoded in worker threads, station by station) is the
+    // one-thread renderer's file byte for byte, to stdout and to a file alike.
+    const csvFile = join(tmp.dir, 'huyen.csv');
+    const csvOut = await runLoaxa(['audit', 'report', '--store', many, '--from', '2026-11-09', '--to', '2026-11-15', '--format', 'csv', '--lang', 'vi', '-o', csvFile]);
+    expect(csvOut.code, csvOut.stderr).toBe(0);
+    const csvStdout = await runLoaxa(['audit', 'report', '--store', many, '--from', '2026-11-09', '--to', '2026-11-15', '--format', 'csv', '--lang', 'vi']);
+    const store = openDistrictStore(many);
+    const lang = getLang();
+    let expected: string;
+    try {
+      setLang('vi');
+      expected = renderCsv(buildReport(reportsFromStore(store, '2026-11-09', '2026-11-15'), '2026-11-09', '2026-11-15'));
+    } finally {
+      setLang(lang);
+      store.close();
+    }
+    expect(readFileSync(csvFile, 'utf8')).toBe(expected);
+    expect(csvStdout.stdout).toBe(expected);
+    expect(expected.startsWith('\uFEFFĐài,')).toBe(true);
+    expect(expected.split('\r\n').filter((l) => l.startsWith('an-thanh-')).map((l) => l.split(',')[0])).toEqual(
+      ['an-thanh-1', 'an-thanh-2', 'an-thanh-3'].flatMap((id) => Array(rep.stations[0].days.reduce((n: number, d: { slots: unknown[] }) => n + d.slots.length, 0)).fill(id)),
+    );
   });
   it('refuses a file that is not a district store, and a store that does not exist', async () => {
     const text = join(tmp.dir, 'ghi-chu.db');
