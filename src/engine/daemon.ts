@@ -11,12 +11,12 @@ import { createRequire } from 'node:module';
 import { EXIT, LoaxaError, isLoaxaError, t } from '../i18n/index.js';
 import type { EventPayloads, EventType } from '../journal/events.js';
 import type { Schedule } from '../schedule/types.js';
-import { SystemClock, type Clock } from './clock.js';
+import { SystemClock, type Clock, type Timer } from './clock.js';
 import { Engine } from './engine.js';
 import { listenControl, socketPath, type ControlRequest, type ControlServer } from './control.js';
 import type { AudioPort, BroadcastHandle, BroadcastRequest, JournalPort, LogSink, RelayPort } from './ports.js';
 import type { RelayControl } from './relay-process.js';
-import { readClockStatus } from './system.js';
+import { readClockStatus, watchClockStatus } from './system.js';
 
 export interface DaemonOptions {
   scheduleFile: string;
@@ -172,6 +172,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   let resolveFinished!: (code: number) => void;
   const finished = new Promise<number>((r) => (resolveFinished = r));
   let stopping: Promise<void> | null = null;
+  let clockWatch: Timer | null = null;
   /** `reason` is journalled as is; `label` is what the officer reads. */
   const stop = (reason: string, label: string = reason): Promise<void> => {
     if (stopping) return stopping;
@@ -180,6 +181,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       watcher?.close();
       if (debounce) clearTimeout(debounce);
       forTimer?.cancel();
+      clockWatch?.cancel();
       await eng.stop(reason);
       log('info', 'engine.log.stopped', { reason: label });
       await socket.close();
@@ -210,6 +212,17 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
   const forTimer = o.forMs ? clock.setTimer(clock.now() + o.forMs, () => void stop(`--for ${Math.round(o.forMs! / 1000)}s elapsed`, t('engine.reason.for', { seconds: Math.round(o.forMs! / 1000) }))) : null;
+
+  // Then the clock hourly, into the journal (armed last: a start that fails leaves no timer).
+  // The officer reads a line only when the synchronisation changes.
+  let lastSync = cs.synchronised;
+  clockWatch = watchClockStatus(clock, (now) => {
+    journal.append('clock.status', now);
+    if (now.synchronised === lastSync) return;
+    lastSync = now.synchronised;
+    log(now.synchronised === false ? 'warn' : 'info', 'engine.log.clock', { sync: t(`engine.clock.${String(now.synchronised)}`), source: now.source, offset: now.offsetMs ?? '?' });
+    if (now.synchronised === false) log('warn', 'engine.log.clockUnsynced');
+  });
 
   return { engine: eng, socket, finished, stop };
 }

@@ -7,7 +7,7 @@ export { Engine, type EngineOptions, type EngineStatus, type QueuedBulletin } fr
 export type { AudioPort, BroadcastBulletin, BroadcastHandle, BroadcastOutcome, BroadcastRequest, JournalPort, LogLevel, LogSink, Planner, RelayPort } from './ports.js';
 export { ZoneBook } from './zones.js';
 export { findSocket, listenControl, playThroughDaemon, request, socketPath, type ControlRequest, type ControlServer } from './control.js';
-export { parseChrony, readClockStatus, systemdUnit, unitName, type ClockStatus, type UnitOptions } from './system.js';
+export { CLOCK_CHECK_EVERY_MS, parseChrony, readClockStatus, systemdUnit, unitName, watchClockStatus, type ClockStatus, type UnitOptions } from './system.js';
 export { startDaemon, type Daemon, type DaemonOptions } from './daemon.js';
 export { consoleLog } from './log.js';
 export { runDemo } from './demo.js';

@@ -4,6 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { basename } from 'node:path';
+import type { Clock, Timer } from './clock.js';
 
 export interface ClockStatus {
   synchronised: boolean | 'unknown';
@@ -35,6 +36,39 @@ export async function readClockStatus(): Promise<ClockStatus> {
   const td = await run('timedatectl', ['show', '-p', 'NTPSynchronized', '--value']);
   if (td !== null && /^(yes|no)\s*$/.test(td)) return { synchronised: td.trim() === 'yes', offsetMs: null, source: 'timedatectl' };
   return { synchronised: 'unknown', offsetMs: null, source: 'none' };
+}
+
+/**
+ * How often the daemon reads the clock while it runs. A station runs for weeks between
+ * restarts, and the inspector's report counts clock checks and problems per day: a reading at
+ * start only would leave most days unchecked.
+ */
+export const CLOCK_CHECK_EVERY_MS = 3_600_000;
+
+/**
+ * Read the clock status every `everyMs` on `clock` — the first one period from now (the daemon
+ * reads once at start itself) — and hand each reading to `onReading`, until cancelled. A
+ * reading still under way when cancelled is dropped.
+ */
+export function watchClockStatus(clock: Clock, onReading: (status: ClockStatus) => void, everyMs = CLOCK_CHECK_EVERY_MS): Timer {
+  let timer: Timer | null = null;
+  let cancelled = false;
+  const arm = (atMs: number) => {
+    timer = clock.setTimer(atMs, () => {
+      // The next one is armed from this one's due time, not from when the reading came back.
+      arm(atMs + everyMs);
+      void readClockStatus().then((status) => {
+        if (!cancelled) onReading(status);
+      });
+    });
+  };
+  arm(clock.now() + everyMs);
+  return {
+    cancel: () => {
+      cancelled = true;
+      timer?.cancel();
+    },
+  };
 }
 
 export interface UnitOptions {
