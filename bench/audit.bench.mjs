@@ -1,7 +1,7 @@
 // A district's year: 30 commune stations × 365 days, written through the real journal API
 // (one SQLite file and one Ed25519 key per station, every day sealed), exported to bundles,
 // then imported into one district store and reported — timed in-process and through the CLI,
-// at two densities: the realistic day of today's daemon (~29 events) and the ~165 events a
+// at two densities: the realistic day of today's daemon (~52 events) and the ~170 events a
 // day the journal issue sizes a commune-year at (~60,000 events).
 // The journals and bundles are generated once (in worker threads) and cached under
 // bench/out/ (git-ignored); delete that folder to regenerate them.
@@ -22,7 +22,8 @@ const TO = '2025-12-31';
 const TZ = 'Asia/Ho_Chi_Minh';
 
 const DENSITIES = [
-  { name: 'realistic', label: 'realistic day (4 slots, 1 clock check)', slots: 4, clockChecks: 1 },
+  // Today's daemon: 4 programmes and the clock read hourly (since 2026-12-07; before, at start only).
+  { name: 'realistic', label: 'realistic day (4 slots, hourly clock checks)', slots: 4, clockChecks: 24 },
   { name: 'dense', label: 'dense day (22 slots, hourly clock checks — the journal issue\'s ~60,000 events a year)', slots: 22, clockChecks: 24 },
 ];
 
