@@ -222,9 +222,10 @@ export function reportReads(type: string, payload: () => unknown): boolean {
 /** A clock reading counts as a problem when unsynchronised or off by a second or more. */
 export const CLOCK_OFFSET_LIMIT_MS = 1000;
 
-// A fine reading exactly as canonical JSON writes it: offsetMs (null, or under 1000 either way),
-// source (one string), synchronised true — no other key, so no second offsetMs can hide in it.
-const FINE_CLOCK_TEXT = /^\{"offsetMs":(?:null|-?\d{1,3}(?:\.\d+)?),"source":"(?:[^"\\]|\\.)*","synchronised":true\}$/s;
+// A reading exactly as canonical JSON writes a synchronised one: offsetMs (null or a plain
+// number), source (one string), synchronised true — no other key, so no second offsetMs can
+// hide in it.
+const SYNCHRONISED_CLOCK_TEXT = /^\{"offsetMs":(null|-?\d+(?:\.\d+)?),"source":"(?:[^"\\]|\\.)*","synchronised":true\}$/s;
 
 /**
  * Whether a clock reading's canonical payload text is surely no problem: synchronised and off
@@ -233,7 +234,8 @@ const FINE_CLOCK_TEXT = /^\{"offsetMs":(?:null|-?\d{1,3}(?:\.\d+)?),"source":"(?
  * of any other shape is false, and the report reads the row.
  */
 export function clockReadingTextFine(payloadJson: string): boolean {
-  return FINE_CLOCK_TEXT.test(payloadJson);
+  const m = SYNCHRONISED_CLOCK_TEXT.exec(payloadJson);
+  return m !== null && (m[1] === 'null' || Math.abs(Number(m[1])) < CLOCK_OFFSET_LIMIT_MS);
 }
 
 /**

@@ -217,7 +217,9 @@ class Layout {
       other.openRun();
     }
     let wanted = e.type === 'relay.action' ? reportReads(e.type, () => (e instanceof BundleRow ? maybeFaulty(e) : e.payload)) : reportReads(e.type, noPayload);
-    // A fine clock reading is only counted by a report (the store keeps its number per chunk): kept with the others.
+    // A fine clock reading is only counted by a report (the store keeps their number per day):
+    // kept with the others. Latin-1 is enough to judge the text's shape: a UTF-8 sequence in
+    // its source never reads as a quote or a backslash.
     if (e.type === 'clock.status' && clockReadingTextFine(e instanceof BundleRow ? e.src.toString('latin1', e.payloadStart, e.payloadEnd) : payloadTextOf(e))) {
       wanted = false;
       this.clock[i] = 1;

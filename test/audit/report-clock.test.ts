@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runLoaxa, tempDir } from '../helpers/cli.js';
-import { buildStationReport, clockReadingTextFine, exportBundle } from '../../src/audit/index.js';
+import { buildStationReport, clockReadingTextFine, CLOCK_OFFSET_LIMIT_MS, exportBundle } from '../../src/audit/index.js';
 import { canonicalJson, initStationKeys, openJournal, sealDay, type EventPayloads } from '../../src/journal/index.js';
 import { STATION } from './scenario.js';
 
@@ -53,6 +53,10 @@ describe('report: clock checks', () => {
     expect(clockReadingTextFine('{"offsetMs":3,"offsetMs":5000,"source":"x","synchronised":true}')).toBe(false);
     expect(clockReadingTextFine('{"offsetMs":3,"source":"x","synchronised":true,"zone":"ap-1"}')).toBe(false);
     expect(clockReadingTextFine('{"offsetMs":1e-7,"source":"x","synchronised":true}')).toBe(false);
+    // The limit is the model's own (CLOCK_OFFSET_LIMIT_MS), on either side of zero.
+    const at = (offset: string) => clockReadingTextFine(`{"offsetMs":${offset},"source":"chronyc","synchronised":true}`);
+    expect(['0', '999.999', '-999', '-0.012'].map(at)).toEqual([true, true, true, true]);
+    expect([String(CLOCK_OFFSET_LIMIT_MS), `-${CLOCK_OFFSET_LIMIT_MS}`, '12000', '1000.5'].map(at)).toEqual([false, false, false, false]);
   });
 
   it('counts every reading and lists every problem the same from the journal, the store and the rows themselves', async () => {
