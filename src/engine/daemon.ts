@@ -4,7 +4,7 @@
  * schedule file, and shuts down cleanly on SIGTERM/SIGINT or after `--for`.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, watch, mkdirSync, type FSWatcher } from 'node:fs';
+import { readFileSync, watch, watchFile, unwatchFile, mkdirSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { hostname, userInfo } from 'node:os';
 import { createRequire } from 'node:module';
@@ -58,6 +58,9 @@ function osUser(): string {
     return String(process.getuid?.() ?? 'unknown');
   }
 }
+
+/** How often the schedule file is looked at besides change notifications (see startDaemon). */
+const SCHEDULE_POLL_MS = 2000;
 
 export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const clock = o.clock ?? new SystemClock();
@@ -159,15 +162,24 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       eng.rejected(scheduleFile, sha, lines);
     }
   };
+  const changed = () => {
+    if (debounce) clearTimeout(debounce);
+    debounce = setTimeout(() => void reload(), 300);
+  };
   try {
     watcher = watch(dirname(scheduleFile), (_event, name) => {
       if (name && name.toString() !== basename(scheduleFile)) return;
-      if (debounce) clearTimeout(debounce);
-      debounce = setTimeout(() => void reload(), 300);
+      changed();
     });
+    watcher.on('error', () => watcher?.close());
   } catch {
     watcher = null;
   }
+  // And the file's size and time every few seconds: a change notification can be missed (a
+  // schedule on a network folder, inotify's limits spent, one seen lost under load in CI), and
+  // a missed edit would leave the station on the old plan without a word. reload() compares
+  // the bytes' SHA-256, so an edit seen both ways is loaded once.
+  watchFile(scheduleFile, { interval: SCHEDULE_POLL_MS, persistent: false }, changed);
 
   let resolveFinished!: (code: number) => void;
   const finished = new Promise<number>((r) => (resolveFinished = r));
@@ -179,6 +191,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     stopping = (async () => {
       log('info', 'engine.log.stopping', { reason: label });
       watcher?.close();
+      unwatchFile(scheduleFile, changed);
       if (debounce) clearTimeout(debounce);
       forTimer?.cancel();
       clockWatch?.cancel();
