@@ -148,6 +148,7 @@ export async function importFiles(
   try {
     await prepareFilesInOrder(files, (p) => {
       outcomes.push(importPrepared(store, p, opts));
+      store.startWriteBack();
     }, {
       nowMs: opts.nowMs,
       onPrepared: (n, total, file) => opts.onProgress?.(t('audit.verify.progress', { n, total, file: basename(file) })),

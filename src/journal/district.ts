@@ -5,7 +5,7 @@
  * are made by audit/, inside one transaction from `transaction()`.
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { EXIT, LoaxaError } from '../i18n/index.js';
 import type { EventType, JournalEvent } from './events.js';
@@ -240,6 +240,8 @@ export class DistrictStore {
   private readonly insertLate: Database.Statement;
   /** An import run in progress in rollback-journal mode (see begin()). */
   private bulk = false;
+  /** The store file opened apart, to push pages written so far to disk during a bulk run (see startWriteBack()). */
+  private writeBack: { fd: number; busy: boolean; closing: boolean } | null = null;
 
   constructor(path: string, opts: { create: boolean }) {
     this.path = resolve(path);
@@ -321,6 +323,30 @@ export class DistrictStore {
     // Rollback-journal mode is only crash-safe with FULL syncs (a handful at the commit).
     if (this.bulk) this.db.pragma('synchronous = FULL');
     this.db.exec('BEGIN IMMEDIATE');
+    if (this.bulk) {
+      try {
+        this.writeBack = { fd: openSync(this.path, 'r'), busy: false, closing: false };
+      } catch {
+        this.writeBack = null; // only a head start: the commit syncs anyway
+      }
+    }
+  }
+
+  /**
+   * Start writing the pages of the run that are already in the file to disk, in the background
+   * (one fdatasync at a time, on libuv's thread pool), while bundles are still being verified.
+   * The commit's own sync then has little left to flush: a dense district's 700 MiB made it
+   * take ~0.4 s alone at the end, ~0.1 s so. Safe at any moment: in rollback-journal mode a
+   * page reaches the file only once the journal holding its old content is synced.
+   */
+  startWriteBack(): void {
+    const w = this.writeBack;
+    if (!w || w.busy || w.closing) return;
+    w.busy = true;
+    fdatasync(w.fd, () => {
+      w.busy = false;
+      if (w.closing) closeSync(w.fd);
+    });
   }
 
   commit(): void {
@@ -334,6 +360,13 @@ export class DistrictStore {
   }
 
   private endBulk(): void {
+    const w = this.writeBack;
+    this.writeBack = null;
+    if (w) {
+      // A sync still running keeps its descriptor until it returns.
+      w.closing = true;
+      if (!w.busy) closeSync(w.fd);
+    }
     if (!this.bulk) return;
     this.bulk = false;
     this.db.pragma('journal_mode = WAL');
@@ -533,6 +566,7 @@ export class DistrictStore {
   }
 
   close(): void {
+    if (this.writeBack) this.endBulk();
     if (this.db.open) this.db.close();
   }
 }

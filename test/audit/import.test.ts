@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runLoaxa, tempDir } from '../helpers/cli.js';
 import { buildScenario, TRUTH, type Scenario } from './scenario.js';
 import { buildReport, renderCsv, reportsFromStore } from '../../src/audit/index.js';
+// The compiled modules (built by the global setup): importFiles verifies in worker threads, which load dist/.
+import { importFiles } from '../../dist/audit/index.js';
+import { openDistrictStore as openCompiledStore } from '../../dist/journal/index.js';
 import { getLang, setLang } from '../../src/i18n/index.js';
 import { openDistrictStore } from '../../src/journal/index.js';
 
@@ -197,6 +200,38 @@ describe('audit import: the district store', () => {
     const s = JSON.parse((await runLoaxa(['audit', 'stations', '--store', runStore, '--json'])).stdout)[0];
     expect(s.daysCovered).toBe(7);
   });
+  it('the early write-back of an import run lets go of the store file after a commit, a rollback and close()', async () => {
+    const runStore = join(tmp.dir, 'writeback.db');
+    // Descriptors of this process open on the store file itself (SQLite's own and the write-back one).
+    const openOnStore = () => readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === runStore;
+      } catch {
+        return false;
+      }
+    }).length;
+    const s = openCompiledStore(runStore, { create: true });
+    try {
+      const sqliteOwn = openOnStore();
+      const outcomes = await importFiles(s, [firstHalf, secondHalf], { trustNewKey: true });
+      expect(outcomes.map((o) => o.status)).toEqual(['imported', 'imported']);
+      await new Promise((r) => setTimeout(r, 200)); // a write-back still running closes its descriptor when it returns
+      expect(openOnStore()).toBe(sqliteOwn);
+      const before = dump(runStore);
+      const cut = join(tmp.dir, 'cut-writeback.jsonl');
+      const text = readFileSync(week);
+      writeFileSync(cut, text.subarray(0, text.length - 10));
+      await expect(importFiles(s, [week, cut])).rejects.toThrow(/truncated/);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(openOnStore()).toBe(sqliteOwn);
+      expect(dump(runStore)).toBe(before);
+    } finally {
+      s.close();
+    }
+    expect(openOnStore()).toBe(0);
+    expect(JSON.parse((await runLoaxa(['audit', 'stations', '--store', runStore, '--json'])).stdout)[0].daysCovered).toBe(7);
+  });
+
   it('a district of several stations: listed, and reported station by station with the same truth', async () => {
     const many = join(tmp.dir, 'many.db');
     const files: string[] = [];
