@@ -67,3 +67,19 @@ export function formatSeconds(total: number): string {
   const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
   return `${h > 0 ? h + ':' : ''}${mm}:${String(sec).padStart(2, '0')}`;
 }
+
+/**
+ * An instant as a person reads it on this computer's clock, with its UTC offset
+ * (`2026-12-07 18:59 (UTC+07:00)`): a printed report says when it was made without a
+ * reader having to convert from UTC. JSON keeps the ISO instant.
+ */
+export function localStamp(iso: string): string {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  const offset = -d.getTimezoneOffset();
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())} (UTC${sign}${p(Math.floor(abs / 60))}:${p(abs % 60)})`;
+}

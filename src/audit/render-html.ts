@@ -5,7 +5,7 @@
  */
 import { t, getLang } from '../i18n/index.js';
 import type { AuditReport, DayReport, StationReport } from './model.js';
-import { clockOf, formatSeconds, secondsOfDay } from './dates.js';
+import { clockOf, formatSeconds, localStamp, secondsOfDay } from './dates.js';
 import { outageReason, reasonText, stationTitle } from './render-text.js';
 
 export function esc(s: unknown): string {
@@ -176,6 +176,6 @@ ${body}
 }
 
 export function renderHtml(report: AuditReport): string {
-  const head = `<h1>${esc(t('audit.report.title'))}</h1><p class="meta">${esc(t('audit.report.period', { from: report.from, to: report.to }))} · ${esc(t('audit.report.generated', { at: report.generatedAt }))}</p>`;
+  const head = `<h1>${esc(t('audit.report.title'))}</h1><p class="meta">${esc(t('audit.report.period', { from: report.from, to: report.to }))} · ${esc(t('audit.report.generated', { at: localStamp(report.generatedAt) }))}</p>`;
   return htmlPage(t('audit.report.title'), head + report.stations.map(stationHtml).join('\n'));
 }

@@ -1,9 +1,9 @@
 /** The report as a terminal table (chalk colours; plain when NO_COLOR or piped). */
 import chalk from 'chalk';
 import { t } from '../i18n/index.js';
-import { slotReasonText } from '../journal/index.js';
+import { reasonDetailText, slotReasonText } from '../journal/index.js';
 import type { AuditReport, DayReport, Outage, StationReport, SlotOutcome } from './model.js';
-import { clockOf, formatSeconds } from './dates.js';
+import { clockOf, formatSeconds, localStamp } from './dates.js';
 
 const width = (s: string) => s.normalize('NFC').replace(/\x1b\[[0-9;]*m/g, '').length;
 
@@ -39,8 +39,11 @@ export function stationTitle(s: StationReport['station']): string {
 export function reasonText(r: string): string {
   const key = `audit.reason.${r}`;
   const tr = t(key);
-  // Else a slot reason as the daemon writes it (English, in the journal), in the reader's language.
-  return tr !== key ? tr : slotReasonText(r);
+  if (tr !== key) return tr;
+  // Else a slot reason as the daemon writes it (English, in the journal), in the reader's
+  // language; or a feed loss's or an audio restart's own detail ("stalled", "exit 1: …").
+  const known = slotReasonText(r);
+  return known !== r ? known : reasonDetailText(r);
 }
 
 /** Why an outage happened, in the reader's language when the log kept the sentence's key. */
@@ -169,7 +172,7 @@ export function renderStationText(s: StationReport): string[] {
 }
 
 export function renderText(report: AuditReport): string {
-  const lines: string[] = [chalk.bold(t('audit.report.title')), t('audit.report.generated', { at: report.generatedAt }), ''];
+  const lines: string[] = [chalk.bold(t('audit.report.title')), t('audit.report.generated', { at: localStamp(report.generatedAt) }), ''];
   report.stations.forEach((s, i) => {
     if (i > 0) lines.push('', '');
     lines.push(...renderStationText(s));

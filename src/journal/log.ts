@@ -4,7 +4,7 @@
  */
 import { t, type Lang, type Params } from '../i18n/index.js';
 import type { EventPayloads, EventType, JournalEvent } from './events.js';
-import { slotReasonText } from './reasons.js';
+import { reasonDetailText, slotReasonText } from './reasons.js';
 
 type Payload<T extends EventType> = EventPayloads[T];
 
@@ -77,7 +77,7 @@ export function describeEvent(ev: JournalEvent, lang?: Lang): string | null {
     }
     case 'feed.lost': {
       const p = ev.payload as Payload<'feed.lost'>;
-      return k('feed.lost', { source: p.source, reason: p.reason });
+      return k('feed.lost', { source: p.source, reason: reasonDetailText(String(p.reason), lang) });
     }
     case 'fallback.started': {
       const p = ev.payload as Payload<'fallback.started'>;
@@ -97,7 +97,7 @@ export function describeEvent(ev: JournalEvent, lang?: Lang): string | null {
     }
     case 'audio.restarted': {
       const p = ev.payload as Payload<'audio.restarted'>;
-      return k('audio.restarted', { reason: p.reason, gap: (p.gapMs / 1000).toFixed(1) });
+      return k('audio.restarted', { reason: reasonDetailText(String(p.reason), lang), gap: (p.gapMs / 1000).toFixed(1) });
     }
     case 'insert.played': {
       const p = ev.payload as Payload<'insert.played'>;

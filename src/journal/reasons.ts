@@ -33,28 +33,48 @@ export const SLOT_REASONS = {
 
 export type SlotReasonCode = keyof typeof SLOT_REASONS;
 
+/**
+ * The `{detail}` of a reason, and a feed loss's or an audio restart's own reason, as the audio
+ * side and the daemon write them (audio/pcm.ts, audio/broadcast.ts, engine/daemon.ts): read back
+ * the same way, so an inspector reading Vietnamese does not get "stalled" or "not connected".
+ * What ffmpeg itself said (after `exit N:`) stays as ffmpeg wrote it.
+ */
+export const REASON_DETAILS = {
+  stalled: 'stalled',
+  'not-connected': 'not connected',
+  killed: 'killed by {signal}',
+  exited: 'exit {code}: {detail}',
+  'feed-decoder': 'feed decoder: {detail}',
+  mixer: 'mixer: {detail}',
+  'for-elapsed': '--for {seconds}s elapsed',
+  internal: 'internal error: {detail}',
+} as const;
+
+export type ReasonDetailCode = keyof typeof REASON_DETAILS;
+
 /** The English text of a reason, as the journal keeps it. */
 export function slotReason(code: SlotReasonCode, values: Record<string, string | number> = {}): string {
   return SLOT_REASONS[code].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name]));
 }
 
-const PATTERNS = (Object.entries(SLOT_REASONS) as Array<[SlotReasonCode, string]>).map(([code, template]) => {
-  const names: string[] = [];
-  const source = template
-    .split(/(\{\w+\})/)
-    .map((part) => {
-      const m = /^\{(\w+)\}$/.exec(part);
-      if (!m) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      names.push(m[1]!);
-      return '([\\s\\S]+?)';
-    })
-    .join('');
-  return { code, names, re: new RegExp(`^${source}$`) };
-});
+function patternsOf<C extends string>(table: Record<C, string>): Array<{ code: C; names: string[]; re: RegExp }> {
+  return (Object.entries(table) as Array<[C, string]>).map(([code, template]) => {
+    const names: string[] = [];
+    const source = template
+      .split(/(\{\w+\})/)
+      .map((part) => {
+        const m = /^\{(\w+)\}$/.exec(part);
+        if (!m) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        names.push(m[1]!);
+        return '([\\s\\S]+?)';
+      })
+      .join('');
+    return { code, names, re: new RegExp(`^${source}$`) };
+  });
+}
 
-/** A reason's code and values read back from its text; null for a text of no known form (shown as it stands). */
-export function parseSlotReason(text: string): { code: SlotReasonCode; values: Record<string, string> } | null {
-  for (const p of PATTERNS) {
+function parseWith<C extends string>(patterns: Array<{ code: C; names: string[]; re: RegExp }>, text: string): { code: C; values: Record<string, string> } | null {
+  for (const p of patterns) {
     const m = p.re.exec(text);
     if (!m) continue;
     const values: Record<string, string> = {};
@@ -64,11 +84,35 @@ export function parseSlotReason(text: string): { code: SlotReasonCode; values: R
   return null;
 }
 
+const PATTERNS = patternsOf<SlotReasonCode>(SLOT_REASONS);
+const DETAIL_PATTERNS = patternsOf<ReasonDetailCode>(REASON_DETAILS);
+
+/** A reason's code and values read back from its text; null for a text of no known form (shown as it stands). */
+export function parseSlotReason(text: string): { code: SlotReasonCode; values: Record<string, string> } | null {
+  return parseWith(PATTERNS, text);
+}
+
+/** A detail's code and values read back from its text (REASON_DETAILS); null for any other text. */
+export function parseReasonDetail(text: string): { code: ReasonDetailCode; values: Record<string, string> } | null {
+  return parseWith(DETAIL_PATTERNS, text);
+}
+
+/** A detail as a person reads it, in `lang`: a known one translated (nested ones too), any other as it stands. */
+export function reasonDetailText(text: string, lang?: Lang, depth = 0): string {
+  const known = depth < 4 ? parseReasonDetail(text) : null;
+  if (!known) return text;
+  const values: Record<string, string> = { ...known.values };
+  if (values.detail !== undefined) values.detail = reasonDetailText(values.detail, lang, depth + 1);
+  return t(`journal.reasonDetail.${known.code}`, values, lang);
+}
+
 /** A reason as a person reads it, in `lang`: a known one translated (times as date and clock), any other as it stands. */
 export function slotReasonText(text: string, lang?: Lang): string {
   const known = parseSlotReason(text);
   if (!known) return text;
   const values: Record<string, string> = {};
-  for (const [name, v] of Object.entries(known.values)) values[name] = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(v) ? `${v.slice(0, 10)} ${v.slice(11, 19)}` : v;
+  for (const [name, v] of Object.entries(known.values)) {
+    values[name] = name === 'detail' ? reasonDetailText(v, lang) : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(v) ? `${v.slice(0, 10)} ${v.slice(11, 19)}` : v;
+  }
   return t(`journal.slotReason.${known.code}`, values, lang);
 }

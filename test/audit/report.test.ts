@@ -94,6 +94,22 @@ describe('audit report on a week with known truth', () => {
     expect(out).toMatch(/zone ap-2: 1/);
   });
 
+  it("text and html: the time the report was made, on the reader's clock with its UTC offset; json keeps the ISO instant", async () => {
+    const before = Date.now();
+    const vi = await runLoaxa(['audit', 'report', '--db', sc.db, ...range, '--lang', 'vi'], { env: { TZ: 'Asia/Ho_Chi_Minh' } });
+    expect(vi.code, vi.stderr).toBe(0);
+    const m = /Lập lúc (\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2}) \(UTC\+07:00\) bằng loaxa/.exec(vi.stdout);
+    expect(m, vi.stdout.slice(0, 200)).not.toBeNull();
+    // The stamp is Hanoi's clock: 7 hours ahead of UTC, within the minutes this test took.
+    const stampMs = Date.parse(`${m![1]}T${m![2]}:${m![3]}:00+07:00`);
+    expect(stampMs).toBeGreaterThan(before - 61_000);
+    expect(stampMs).toBeLessThanOrEqual(Date.now());
+    const html = await runLoaxa(['audit', 'report', '--db', sc.db, ...range, '--format', 'html'], { env: { TZ: 'UTC' } });
+    expect(html.stdout).toMatch(/Generated \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(UTC\+00:00\) by loaxa/);
+    const json = await runLoaxa(['audit', 'report', '--db', sc.db, ...range, '--format', 'json'], { env: { TZ: 'Asia/Ho_Chi_Minh' } });
+    expect(JSON.parse(json.stdout).generatedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  });
+
   it('csv: BOM, Vietnamese headers with --lang vi, one row per slot', async () => {
     const out = join(tmp.dir, 'tuan.csv');
     const r = await runLoaxa(['audit', 'report', '--db', sc.db, ...range, '--format', 'csv', '-o', out, '--lang', 'vi']);

@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLoaxa } from '../helpers/cli.js';
 import { t } from '../../src/i18n/index.js';
+import { parseReasonDetail, reasonDetailText } from '../../src/journal/index.js';
 import { levelDb, toneTimeline } from '../helpers/audio-analysis.js';
 import { TONES, coilAt, liveStation, spawnDaemon, until, type LiveStation } from './live.js';
 
@@ -23,6 +24,8 @@ describe('loaxa run — faults on a live slot', () => {
     expect(await daemon.exited, daemon.output()).toBe(0);
 
     expect(s.events('feed.lost').length).toBeGreaterThan(0);
+    // The loss's reason as the audio side wrote it is a form reports read back and translate.
+    for (const e of s.events('feed.lost')) expect(parseReasonDetail(String(e.payload.reason)), String(e.payload.reason)).not.toBeNull();
     const fb = s.events('fallback.started')[0]!;
     expect(fb.payload.slot).toMatch(/^tiep-song@/);
     const result = s.events('slot.result')[0]!.payload;
@@ -40,6 +43,11 @@ describe('loaxa run — faults on a live slot', () => {
     const lost = day.outages.filter((o) => o.kind === 'feed-lost');
     expect(lost.length).toBeGreaterThan(0);
     for (const o of lost) expect(o.seconds).not.toBeNull();
+    // The Vietnamese report gives the loss's reason in Vietnamese, not as the daemon wrote it.
+    const vi = await runLoaxa(['audit', 'report', '--db', join(s.dir, 'journal.db'), '--from', s.events('slot.result')[0]!.payload.date, '--to', s.events('slot.result')[0]!.payload.date, '--lang', 'vi']);
+    const written = String(s.events('feed.lost')[0]!.payload.reason);
+    expect(vi.stdout).toContain(reasonDetailText(written, 'vi'));
+    expect(reasonDetailText(written, 'vi')).not.toBe(written);
     expect(day.slots[0]!.status).toBe('partial');
     // The recording: feed tone before the loss, the fallback tone near the end.
     const [rec] = s.recordings();

@@ -240,4 +240,12 @@ export const journal = {
   'journal.slotReason.preempted': { en: 'pre-empted by emergency bulletin {bulletin} ({user}) at {at}', vi: 'bị bản tin khẩn cấp {bulletin} ({user}) ngắt lúc {at}' },
   'journal.slotReason.resumed-after-emergency': { en: 'resumed after the emergency at {at}', vi: 'phát tiếp sau bản tin khẩn cấp lúc {at}' },
   'journal.slotReason.station-stopped': { en: 'station stopped ({detail}) at {at}', vi: 'đài dừng ({detail}) lúc {at}' },
+  'journal.reasonDetail.stalled': { en: 'stalled', vi: 'luồng ngừng gửi dữ liệu' },
+  'journal.reasonDetail.not-connected': { en: 'not connected', vi: 'không kết nối được' },
+  'journal.reasonDetail.killed': { en: 'killed by {signal}', vi: 'bị dừng bằng tín hiệu {signal}' },
+  'journal.reasonDetail.exited': { en: 'exit {code}: {detail}', vi: 'ffmpeg thoát với mã {code}: {detail}' },
+  'journal.reasonDetail.feed-decoder': { en: 'feed decoder: {detail}', vi: 'bộ giải mã nguồn: {detail}' },
+  'journal.reasonDetail.mixer': { en: 'mixer: {detail}', vi: 'bộ trộn âm thanh: {detail}' },
+  'journal.reasonDetail.for-elapsed': { en: '--for {seconds}s elapsed', vi: 'hết thời gian chạy --for {seconds} giây' },
+  'journal.reasonDetail.internal': { en: 'internal error: {detail}', vi: 'lỗi nội bộ: {detail}' },
 } satisfies Catalogue;
