@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { readFileSync, writeFileSync, renameSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import { EXIT, LoaxaError, t } from '../i18n/index.js';
 import {
@@ -115,9 +115,33 @@ export function bundleText(header: BundleHeader, events: JournalEvent[]): string
 export function writeBundle(file: string, header: BundleHeader, events: JournalEvent[]): void {
   const text = bundleText(header, events);
   const data = file.endsWith('.gz') ? gzipSync(Buffer.from(text, 'utf8'), { level: 9 }) : Buffer.from(text, 'utf8');
+  writeAtomically(file, data);
+}
+
+/** Where a path can't be written because of the path itself (bad input), not the machine. */
+const PATH_PROBLEMS = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'EROFS']);
+
+/**
+ * Write a file the reader asked for (a bundle, a report) through a temp file and a rename: a
+ * failed write never leaves a half file under the name, nor clobbers the one already there.
+ * A path that can't be written is a clear error — exit 1 for the path (no such folder, no
+ * permission), 3 for the machine (disk full) — not a stack trace.
+ */
+export function writeAtomically(file: string, data: Uint8Array): void {
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    const reason = t(`cli.fsReason.${code}`);
+    throw new LoaxaError(
+      'cli.file.unwritable',
+      { file, reason: reason === `cli.fsReason.${code}` ? (e as Error).message : reason },
+      PATH_PROBLEMS.has(code) ? EXIT.INVALID : EXIT.FAULT,
+    );
+  }
 }
 
 /** A row line up to its payload: `{"seq":…,"hash":"…","payload":` */

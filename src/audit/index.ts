@@ -26,6 +26,7 @@ export {
   verifyBundle,
   verdictLine,
   writeBundle,
+  writeAtomically,
   bundleText,
   makeHeader,
   selectBundleRows,

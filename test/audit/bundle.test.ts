@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
@@ -216,5 +216,23 @@ describe('audit export and verify: bundles', () => {
     const rev = await runLoaxa(['audit', 'export', '--db', sc.db, '--from', '2026-11-15', '--to', '2026-11-09', '-o', join(tmp.dir, 'x.jsonl')]);
     expect(rev.code).toBe(1);
     expect(rev.stderr).toContain('dates the wrong way round');
+  });
+
+  it('an output that cannot be written (no such folder, a folder) is a clear error, exit 1, and an existing file is kept whole', async () => {
+    const missing = join(tmp.dir, 'khong-co', 'tuan.jsonl.gz');
+    const bundle = await runLoaxa(['audit', 'export', '--db', sc.db, '--from', '2026-11-09', '--to', '2026-11-15', '-o', missing]);
+    expect(bundle.code, bundle.stderr).toBe(1);
+    expect(bundle.stderr).toContain(`${missing}: cannot write the file (no such folder); nothing was written`);
+    expect(bundle.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+    const report = await runLoaxa(['audit', 'report', '--db', sc.db, '--from', '2026-11-09', '--to', '2026-11-15', '--format', 'html', '-o', tmp.dir, '--lang', 'vi']);
+    expect(report.code, report.stderr).toBe(1);
+    expect(report.stderr).toContain(`${tmp.dir}: không ghi được tệp (đây là một thư mục); chưa ghi gì`);
+    // A report that fails half way must not leave a half file: it is written beside and renamed.
+    const kept = join(tmp.dir, 'bao-cao.html');
+    writeFileSync(kept, 'báo cáo cũ');
+    const ok = await runLoaxa(['audit', 'report', '--db', sc.db, '--from', '2026-11-09', '--to', '2026-11-15', '--format', 'html', '-o', kept]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(readFileSync(kept, 'utf8')).toContain('<svg');
+    expect(readdirSync(tmp.dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 });
