@@ -33,11 +33,13 @@ export function csvStationRows(s: StationReport): string {
   // The few translated words, looked up once rather than per row.
   const words = new Map<string, string>();
   const word = (key: string) => words.get(key) ?? (words.set(key, t(key)), words.get(key)!);
+  // A priority the catalogue does not know (a newer daemon's) is shown as the log has it.
+  const priority = (p: string) => (word(`schedule.priority.${p}`) === `schedule.priority.${p}` ? p : word(`schedule.priority.${p}`));
   for (const d of s.days) {
     for (const x of d.slots) {
       rows.push([
         s.station.id, x.date, x.slot, x.program, x.title, clockOf(x.start), clockOf(x.end),
-        word(x.required ? 'audit.yes' : 'audit.no'), x.priority, x.zones.join(' '), word(`audit.status.${x.status}`),
+        word(x.required ? 'audit.yes' : 'audit.no'), priority(x.priority), x.zones.join(' '), word(`audit.status.${x.status}`),
         x.secondsRequired, x.secondsAired, x.secondsFallback, x.secondsDeadAir, Math.round(x.lateMs / 1000),
         x.reasons.map(reasonText).join('; '),
         x.bulletins.map((b) => b.bulletin).join(' '),

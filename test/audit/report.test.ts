@@ -134,6 +134,8 @@ describe('audit report on a week with known truth', () => {
     const bulletinRow = rowOf('ban-tin-xa@2026-11-09T17:15:00');
     expect(bulletinRow[col('Ngôn ngữ')]).toBe('vi km');
     expect(bulletinRow[col('Người duyệt')]).toBe(APPROVER);
+    expect(bulletinRow[col('Mức ưu tiên')]).toBe('ưu tiên');
+    expect(partial[col('Mức ưu tiên')]).toBe('thông thường');
     const aired = lines.slice(1).map((l) => l.split(',')).filter((c) => c[col('Bắt buộc')] === 'có').reduce((n, c) => n + Number(c[col('Số giây đã phát')]), 0);
     expect(aired).toBe(TRUTH.secondsAired);
   });
