@@ -30,21 +30,34 @@ export function renderCsv(report: AuditReport): string {
 /** The CSV rows of one station (no header), CRLF between them: a worker can render them on its own. */
 export function csvStationRows(s: StationReport): string {
   const rows: string[] = [];
-  // The few translated words, looked up once rather than per row.
-  const words = new Map<string, string>();
-  const word = (key: string) => words.get(key) ?? (words.set(key, t(key)), words.get(key)!);
-  // A priority the catalogue does not know (a newer daemon's) is shown as the log has it.
-  const priority = (p: string) => (word(`schedule.priority.${p}`) === `schedule.priority.${p}` ? p : word(`schedule.priority.${p}`));
+  // The few translated words, looked up once per value rather than per row; a value the
+  // catalogue does not know (a newer daemon's priority, say) is shown as the log has it.
+  const words = (prefix: string) => {
+    const known = new Map<string, string>();
+    return (v: string) => {
+      let w = known.get(v);
+      if (w === undefined) {
+        const tr = t(prefix + v);
+        known.set(v, (w = tr === prefix + v ? v : tr));
+      }
+      return w;
+    };
+  };
+  const status = words('audit.status.');
+  const priority = words('schedule.priority.');
+  const yes = t('audit.yes');
+  const no = t('audit.no');
   for (const d of s.days) {
     for (const x of d.slots) {
       rows.push([
         s.station.id, x.date, x.slot, x.program, x.title, clockOf(x.start), clockOf(x.end),
-        word(x.required ? 'audit.yes' : 'audit.no'), priority(x.priority), x.zones.join(' '), word(`audit.status.${x.status}`),
+        x.required ? yes : no, priority(x.priority), x.zones.join(' '), status(x.status),
         x.secondsRequired, x.secondsAired, x.secondsFallback, x.secondsDeadAir, Math.round(x.lateMs / 1000),
-        x.reasons.map(reasonText).join('; '),
-        x.bulletins.map((b) => b.bulletin).join(' '),
-        [...new Set(x.bulletins.map((b) => b.language))].join(' '),
-        [...new Set(x.bulletins.map((b) => b.approvedBy))].join('; '),
+        x.reasons.length === 0 ? '' : x.reasons.map(reasonText).join('; '),
+        // Most slots play no bulletin: no arrays or sets made for them.
+        x.bulletins.length === 0 ? '' : x.bulletins.map((b) => b.bulletin).join(' '),
+        x.bulletins.length === 0 ? '' : [...new Set(x.bulletins.map((b) => b.language))].join(' '),
+        x.bulletins.length === 0 ? '' : [...new Set(x.bulletins.map((b) => b.approvedBy))].join('; '),
         x.correctedBy ? `#${x.correctedBy.seq} ${x.correctedBy.user}: ${x.correctedBy.reason}` : '',
       ].map(field).join(','));
     }
