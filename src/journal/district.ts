@@ -7,13 +7,34 @@
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, fdatasync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { EXIT, LoaxaError } from '../i18n/index.js';
+import { EXIT, LoaxaError, t } from '../i18n/index.js';
 import type { EventType, JournalEvent } from './events.js';
 
 /** What a report reads of a row: no hashes (checked on import), no station (asked for). */
 export type ReportRow = Pick<JournalEvent, 'seq' | 'atMs' | 'local' | 'type' | 'payload'>;
 
 type DB = Database.Database;
+
+/**
+ * Why a store could not be opened, as a person can act on it: a file that is not a store, or
+ * one that is but can't be reached — no permission, or a read-only folder (in WAL mode SQLite
+ * writes a shared-memory file beside the store, even to read it).
+ */
+function storeOpenError(file: string, e: unknown): LoaxaError {
+  const code = String((e as { code?: unknown }).code ?? '');
+  if (code.startsWith('SQLITE_READONLY')) {
+    return new LoaxaError('audit.store.cannotOpen', { file, reason: t('audit.store.readonlyFolder') }, EXIT.INVALID);
+  }
+  if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH' || /^E[A-Z]+$/.test(code)) {
+    const fsCode = code.startsWith('SQLITE_') ? 'EACCES' : code;
+    const reason = t(`cli.fsReason.${fsCode}`);
+    return new LoaxaError('audit.store.cannotOpen', { file, reason: reason === `cli.fsReason.${fsCode}` ? (e as Error).message : reason }, EXIT.INVALID);
+  }
+  if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_FULL') {
+    return new LoaxaError('audit.store.cannotOpen', { file, reason: (e as Error).message }, EXIT.FAULT);
+  }
+  return new LoaxaError('audit.store.notStore', { file }, EXIT.INVALID);
+}
 
 /** Versioned migrations of the district store (entry i: user_version i → i+1). Append only. */
 export const DISTRICT_MIGRATIONS: ReadonlyArray<string> = [
@@ -251,7 +272,7 @@ export class DistrictStore {
       this.db = new Database(this.path, { fileMustExist: !opts.create });
       this.db.pragma('busy_timeout = 10000');
     } catch (e) {
-      throw new LoaxaError('audit.store.notStore', { file: this.path }, EXIT.INVALID);
+      throw storeOpenError(this.path, e);
     }
     // Refuse someone else's file before changing anything in it (even its journal mode).
     const version = this.checkOwnFile();
@@ -285,9 +306,9 @@ export class DistrictStore {
       // An existing database that is not ours (a station journal, another program's file) is refused, not migrated.
       if (version === 0 && tables.length > 0) throw new Error('foreign');
       if (version > 0 && !tables.some((t) => t.name === 'district_meta')) throw new Error('foreign');
-    } catch {
+    } catch (e) {
       this.db.close();
-      throw new LoaxaError('audit.store.notStore', { file: this.path }, EXIT.INVALID);
+      throw storeOpenError(this.path, e);
     }
     return version;
   }
