@@ -23,7 +23,7 @@ type DB = Database.Database;
 function storeOpenError(file: string, e: unknown): LoaxaError {
   const code = String((e as { code?: unknown }).code ?? '');
   if (code.startsWith('SQLITE_READONLY')) {
-    return new LoaxaError('audit.store.cannotOpen', { file, reason: t('audit.store.readonlyFolder') }, EXIT.INVALID);
+    return new LoaxaError('audit.store.cannotOpen', { file, reason: t('journal.db.readonlyFolder') }, EXIT.INVALID);
   }
   if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH' || /^E[A-Z]+$/.test(code)) {
     const fsCode = code.startsWith('SQLITE_') ? 'EACCES' : code;

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { EXIT, LoaxaError } from '../i18n/index.js';
+import { EXIT, LoaxaError, t } from '../i18n/index.js';
 import { GENESIS_HASH, canonicalJson, rowHash } from './canonical.js';
 import type { EventPayloads, EventType, JournalEvent } from './events.js';
 import { checkTimeZone, localIso, nextDate } from './time.js';
@@ -113,7 +113,10 @@ export function openDatabase(path: string, readonly: boolean): DB {
   } catch (e) {
     if (e instanceof LoaxaError) throw e;
     // A file handed in to be read (an inspector's --db) that is no SQLite at all is bad input; the station's own journal failing to open is a fault.
-    const notSqlite = readonly && (e as { code?: string }).code === 'SQLITE_NOTADB';
+    const code = (e as { code?: string }).code ?? '';
+    const notSqlite = readonly && code === 'SQLITE_NOTADB';
+    // A journal copied into a read-only folder (a CD, a share): SQLite must write beside a WAL file even to read it.
+    if (readonly && code.startsWith('SQLITE_READONLY')) throw new LoaxaError('journal.db.unreadable', { file, reason: t('journal.db.readonlyFolder') }, EXIT.INVALID);
     throw new LoaxaError('journal.db.unreadable', { file, reason: (e as Error).message }, notSqlite ? EXIT.INVALID : EXIT.FAULT);
   }
 }

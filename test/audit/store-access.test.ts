@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, ROOT, runLoaxa, tempDir, type CliResult } from '../helpers/cli.js';
-import { buildScenario } from './scenario.js';
+import { buildScenario, type Scenario } from './scenario.js';
 
 // A store the inspector can't write beside (a read-only share, someone else's folder) and a
 // store path they may not create are told as such — not as "not a loaxa district store".
@@ -30,9 +30,10 @@ describe('district store out of reach', () => {
   const store = join(shared, 'huyen.db');
   const locked = join(tmp.dir, 'khoa');
   let bundle: string;
+  let sc: Scenario;
 
   beforeAll(async () => {
-    const sc = buildScenario(join(tmp.dir, 'station'));
+    sc = buildScenario(join(tmp.dir, 'station'));
     bundle = join(tmp.dir, 'tuan.jsonl.gz');
     expect((await runLoaxa(['audit', 'export', '--db', sc.db, '--from', '2026-11-09', '--to', '2026-11-15', '-o', bundle])).code).toBe(0);
     mkdirSync(shared);
@@ -52,10 +53,22 @@ describe('district store out of reach', () => {
     const r = await runLocked(['audit', 'report', '--store', store, '--from', '2026-11-09', '--to', '2026-11-15']);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(`${store}: cannot open the district store (its folder is read-only`);
-    expect(r.stderr).toContain('copy the store to a folder you can write to');
+    expect(r.stderr).toContain('copy it to a folder you can write to');
     const vi = await runLocked(['audit', 'stations', '--store', store, '--lang', 'vi']);
     expect(vi.code, vi.stderr).toBe(1);
-    expect(vi.stderr).toContain(`${store}: không mở được kho dữ liệu huyện (thư mục chứa kho chỉ đọc`);
+    expect(vi.stderr).toContain(`${store}: không mở được kho dữ liệu huyện (thư mục chứa tệp chỉ đọc`);
+  });
+
+  it('a station journal in a read-only folder: report and verify --db say why, exit 1', async () => {
+    const journal = join(shared, 'journal.db');
+    chmodSync(shared, 0o755);
+    copyFileSync(sc.db, journal);
+    chmodSync(shared, 0o555);
+    for (const args of [['audit', 'report', '--db', journal, '--from', '2026-11-09', '--to', '2026-11-15'], ['audit', 'verify', '--db', journal]]) {
+      const r = await runLocked(args);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`${journal}: cannot open the journal (its folder is read-only`);
+    }
   });
 
   it('a new store where the inspector may not write: permission denied, exit 1, nothing created', async () => {

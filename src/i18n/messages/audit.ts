@@ -71,10 +71,6 @@ export const audit = {
   'audit.store.empty': { en: 'the district store holds no station yet', vi: 'kho dữ liệu huyện chưa có đài nào' },
   'audit.store.notStore': { en: '{file}: not a loaxa district store', vi: '{file}: không phải kho dữ liệu huyện của loaxa' },
   'audit.store.cannotOpen': { en: '{file}: cannot open the district store ({reason})', vi: '{file}: không mở được kho dữ liệu huyện ({reason})' },
-  'audit.store.readonlyFolder': {
-    en: 'its folder is read-only, and SQLite must write a file beside the store even to read it; copy the store to a folder you can write to',
-    vi: 'thư mục chứa kho chỉ đọc, mà SQLite phải ghi một tệp bên cạnh kho kể cả khi chỉ đọc; hãy chép kho sang thư mục có quyền ghi',
-  },
   'audit.station.unknown': { en: 'unknown station "{station}" (known: {known})', vi: 'không có đài "{station}" (các đài đã có: {known})' },
   'audit.source.needOne': { en: 'give either --db <journal> or --store <district.db>', vi: 'cần --db <nhật ký> hoặc --store <kho huyện>' },
   'audit.source.needBundleOrDb': { en: 'give bundle files or --db <journal>', vi: 'cần các tệp gói hoặc --db <nhật ký>' },

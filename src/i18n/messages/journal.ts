@@ -5,6 +5,10 @@ export const journal = {
   // store
   'journal.db.missing': { en: '{file}: journal not found', vi: '{file}: không tìm thấy sổ nhật ký' },
   'journal.db.unreadable': { en: '{file}: cannot open the journal ({reason})', vi: '{file}: không mở được sổ nhật ký ({reason})' },
+  'journal.db.readonlyFolder': {
+    en: 'its folder is read-only, and SQLite must write a file beside it even to read it; copy it to a folder you can write to',
+    vi: 'thư mục chứa tệp chỉ đọc, mà SQLite phải ghi một tệp bên cạnh kể cả khi chỉ đọc; hãy chép tệp sang thư mục có quyền ghi',
+  },
   'journal.db.notJournal': { en: '{file}: not a loaxa journal', vi: '{file}: không phải sổ nhật ký loaxa' },
   'journal.db.tooNew': {
     en: 'the journal has schema version {version}, this loaxa knows up to {supported}: upgrade loaxa',
