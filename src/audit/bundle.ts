@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { readFileSync, writeFileSync, renameSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { EXIT, LoaxaError, t } from '../i18n/index.js';
 import {
@@ -128,12 +128,20 @@ const PATH_PROBLEMS = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM',
  * permission), 3 for the machine (disk full) — not a stack trace.
  */
 export function writeAtomically(file: string, data: Uint8Array): void {
-  const tmp = `${file}.tmp-${process.pid}`;
+  // A device or a pipe (-o /dev/stdout, a FIFO) is written as it is: renaming a temp file
+  // over it would replace it with a plain file.
+  let special = false;
+  try {
+    special = !statSync(file).isFile();
+  } catch {
+    // Not there yet (or not reachable: the write below says why).
+  }
+  const tmp = special ? file : `${file}.tmp-${process.pid}`;
   try {
     writeFileSync(tmp, data);
-    renameSync(tmp, file);
+    if (!special) renameSync(tmp, file);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    if (!special) rmSync(tmp, { force: true });
     const code = (e as NodeJS.ErrnoException).code ?? '';
     const reason = t(`cli.fsReason.${code}`);
     throw new LoaxaError(

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
@@ -234,5 +235,32 @@ describe('audit export and verify: bundles', () => {
     expect(ok.code, ok.stderr).toBe(0);
     expect(readFileSync(kept, 'utf8')).toContain('<svg');
     expect(readdirSync(tmp.dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('a pipe as the output (-o a FIFO, as /dev/stdout is) is written into, not replaced by a file', async () => {
+    const fifo = join(tmp.dir, 'ong.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // The reader: cat takes what the CLI writes into the pipe.
+    const reader = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let got = '';
+    reader.stdout.setEncoding('utf8').on('data', (d) => (got += d));
+    const done = new Promise((resolve) => reader.on('close', resolve));
+    // Should the pipe be replaced by a file, nothing ever writes into it: cat would wait forever.
+    setTimeout(() => reader.kill(), 10_000).unref();
+    const r = await runLoaxa(['audit', 'report', '--db', sc.db, '--from', '2026-11-09', '--to', '2026-11-15', '--format', 'json', '-o', fifo]);
+    await done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(got).format).toBe('loaxa-report');
+    expect(statSync(fifo).isFIFO()).toBe(true);
+    const reader2 = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let bundle = Buffer.alloc(0);
+    reader2.stdout.on('data', (d: Buffer) => (bundle = Buffer.concat([bundle, d])));
+    const done2 = new Promise((resolve) => reader2.on('close', resolve));
+    setTimeout(() => reader2.kill(), 10_000).unref();
+    const e = await runLoaxa(['audit', 'export', '--db', sc.db, '--from', '2026-11-09', '--to', '2026-11-15', '-o', fifo]);
+    await done2;
+    expect(e.code, e.stderr).toBe(0);
+    expect(JSON.parse(bundle.toString('utf8').split('\n')[0]!).kind).toBe('header');
+    expect(statSync(fifo).isFIFO()).toBe(true);
   });
 });
