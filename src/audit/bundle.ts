@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { readFileSync, writeFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { EXIT, LoaxaError, t } from '../i18n/index.js';
+import { EXIT, LoaxaError, fsReason, t } from '../i18n/index.js';
 import {
   verifyEvents, canonicalJson, canonicalRow, canonicalRowBytes, fingerprint as keyFingerprint, publicKeyBase64,
   type JournalEvent, type VerifyResult, type Journal, type StoredEvent, type RowTextRanges,
@@ -143,12 +143,7 @@ export function writeAtomically(file: string, data: Uint8Array): void {
   } catch (e) {
     if (!special) rmSync(tmp, { force: true });
     const code = (e as NodeJS.ErrnoException).code ?? '';
-    const reason = t(`cli.fsReason.${code}`);
-    throw new LoaxaError(
-      'cli.file.unwritable',
-      { file, reason: reason === `cli.fsReason.${code}` ? (e as Error).message : reason },
-      PATH_PROBLEMS.has(code) ? EXIT.INVALID : EXIT.FAULT,
-    );
+    throw new LoaxaError('cli.file.unwritable', { file, reason: fsReason(e) }, PATH_PROBLEMS.has(code) ? EXIT.INVALID : EXIT.FAULT);
   }
 }
 

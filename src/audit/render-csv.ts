@@ -1,5 +1,5 @@
 /** The report as CSV: one row per slot, UTF-8 with a BOM so Excel shows Vietnamese. */
-import { t } from '../i18n/index.js';
+import { hasMessage, t } from '../i18n/index.js';
 import type { AuditReport, StationReport } from './model.js';
 import { clockOf } from './dates.js';
 import { reasonText } from './render-text.js';
@@ -36,10 +36,7 @@ export function csvStationRows(s: StationReport): string {
     const known = new Map<string, string>();
     return (v: string) => {
       let w = known.get(v);
-      if (w === undefined) {
-        const tr = t(prefix + v);
-        known.set(v, (w = tr === prefix + v ? v : tr));
-      }
+      if (w === undefined) known.set(v, (w = hasMessage(prefix + v) ? t(prefix + v) : v));
       return w;
     };
   };

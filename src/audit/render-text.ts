@@ -1,6 +1,6 @@
 /** The report as a terminal table (chalk colours; plain when NO_COLOR or piped). */
 import chalk from 'chalk';
-import { t } from '../i18n/index.js';
+import { hasMessage, t } from '../i18n/index.js';
 import { reasonDetailText, slotReasonText } from '../journal/index.js';
 import type { AuditReport, DayReport, Outage, StationReport, SlotOutcome } from './model.js';
 import { clockOf, formatSeconds, localStamp } from './dates.js';
@@ -38,8 +38,7 @@ export function stationTitle(s: StationReport['station']): string {
 /** A reason code from the engine, translated when the catalogue knows it. */
 export function reasonText(r: string): string {
   const key = `audit.reason.${r}`;
-  const tr = t(key);
-  if (tr !== key) return tr;
+  if (hasMessage(key)) return t(key);
   // Else a slot reason as the daemon writes it (English, in the journal), in the reader's
   // language; or a feed loss's or an audio restart's own detail ("stalled", "exit 1: …").
   const known = slotReasonText(r);

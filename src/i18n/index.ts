@@ -50,6 +50,11 @@ export function hasMessage(key: string): boolean {
   return key in messages;
 }
 
+/** Why a file operation failed, in the reader's language: the catalogue's sentence for its code (`cli.fsReason.*`), else the system's own text. */
+export function fsReason(e: unknown, code = String((e as { code?: unknown }).code ?? '')): string {
+  return hasMessage(`cli.fsReason.${code}`) ? t(`cli.fsReason.${code}`) : (e as Error).message;
+}
+
 /** Exit codes shared by every command. */
 export const EXIT = { OK: 0, INVALID: 1, USAGE: 2, FAULT: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

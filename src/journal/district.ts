@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, fdatasync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { EXIT, LoaxaError, t } from '../i18n/index.js';
+import { EXIT, LoaxaError, fsReason, t } from '../i18n/index.js';
 import type { EventType, JournalEvent } from './events.js';
 
 /** What a report reads of a row: no hashes (checked on import), no station (asked for). */
@@ -26,9 +26,7 @@ function storeOpenError(file: string, e: unknown): LoaxaError {
     return new LoaxaError('audit.store.cannotOpen', { file, reason: t('journal.db.readonlyFolder') }, EXIT.INVALID);
   }
   if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH' || /^E[A-Z]+$/.test(code)) {
-    const fsCode = code.startsWith('SQLITE_') ? 'EACCES' : code;
-    const reason = t(`cli.fsReason.${fsCode}`);
-    return new LoaxaError('audit.store.cannotOpen', { file, reason: reason === `cli.fsReason.${fsCode}` ? (e as Error).message : reason }, EXIT.INVALID);
+    return new LoaxaError('audit.store.cannotOpen', { file, reason: fsReason(e, code.startsWith('SQLITE_') ? 'EACCES' : code) }, EXIT.INVALID);
   }
   if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_FULL') {
     return new LoaxaError('audit.store.cannotOpen', { file, reason: (e as Error).message }, EXIT.FAULT);

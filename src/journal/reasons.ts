@@ -97,12 +97,12 @@ export function parseReasonDetail(text: string): { code: ReasonDetailCode; value
   return parseWith(DETAIL_PATTERNS, text);
 }
 
-/** A detail as a person reads it, in `lang`: a known one translated (nested ones too), any other as it stands. */
-export function reasonDetailText(text: string, lang?: Lang, depth = 0): string {
-  const known = depth < 4 ? parseReasonDetail(text) : null;
+/** A detail as a person reads it, in `lang`: a known one translated (nested ones too: each is shorter than the text holding it), any other as it stands. */
+export function reasonDetailText(text: string, lang?: Lang): string {
+  const known = parseReasonDetail(text);
   if (!known) return text;
   const values: Record<string, string> = { ...known.values };
-  if (values.detail !== undefined) values.detail = reasonDetailText(values.detail, lang, depth + 1);
+  if (values.detail !== undefined) values.detail = reasonDetailText(values.detail, lang);
   return t(`journal.reasonDetail.${known.code}`, values, lang);
 }
 
