@@ -4,7 +4,7 @@
  * schedule file, and shuts down cleanly on SIGTERM/SIGINT or after `--for`.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, watch, watchFile, unwatchFile, mkdirSync, type FSWatcher } from 'node:fs';
+import { readFileSync, watch, mkdirSync, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { hostname, userInfo } from 'node:os';
 import { createRequire } from 'node:module';
@@ -141,15 +141,17 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   let watcher: FSWatcher | null = null;
   let debounce: NodeJS.Timeout | null = null;
   let lastSha = schedule.sha256;
-  const reload = async () => {
-    let bytes: Buffer;
+  /** The schedule file's SHA-256 now, or null while it cannot be read (mid-save). */
+  const currentSha = (): string | null => {
     try {
-      bytes = readFileSync(scheduleFile);
+      return createHash('sha256').update(readFileSync(scheduleFile)).digest('hex');
     } catch {
-      return; // mid-save; the next event will come
+      return null;
     }
-    const sha = createHash('sha256').update(bytes).digest('hex');
-    if (sha === lastSha) return;
+  };
+  const reload = async () => {
+    const sha = currentSha();
+    if (sha === null || sha === lastSha) return; // mid-save (the next event will come), or unchanged
     lastSha = sha;
     try {
       const next = await loadSchedule(scheduleFile);
@@ -175,11 +177,17 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   } catch {
     watcher = null;
   }
-  // And the file's size and time every few seconds: a change notification can be missed (a
-  // schedule on a network folder, inotify's limits spent, one seen lost under load in CI), and
-  // a missed edit would leave the station on the old plan without a word. reload() compares
-  // the bytes' SHA-256, so an edit seen both ways is loaded once.
-  watchFile(scheduleFile, { interval: SCHEDULE_POLL_MS, persistent: false }, changed);
+  // And the file's bytes every few seconds: a change notification can be missed (a schedule on
+  // a network folder, inotify's limits spent, one seen lost under load in CI), and a missed edit
+  // would leave the station on the old plan without a word. The bytes, not fs.watchFile's size
+  // and time: watchFile takes its first stat on the thread pool after it is called, so on a busy
+  // machine an edit made just after start became its baseline and was never seen (a CI failure).
+  // Hashing a few kilobytes every 2 s costs nothing; an edit seen both ways is loaded once.
+  const poll = setInterval(() => {
+    const sha = currentSha();
+    if (sha !== null && sha !== lastSha) changed();
+  }, SCHEDULE_POLL_MS);
+  poll.unref();
 
   let resolveFinished!: (code: number) => void;
   const finished = new Promise<number>((r) => (resolveFinished = r));
@@ -191,7 +199,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     stopping = (async () => {
       log('info', 'engine.log.stopping', { reason: label });
       watcher?.close();
-      unwatchFile(scheduleFile, changed);
+      clearInterval(poll);
       if (debounce) clearTimeout(debounce);
       forTimer?.cancel();
       clockWatch?.cancel();

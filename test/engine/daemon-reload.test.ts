@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pbkdf2 } from 'node:crypto';
 import { FakeClock, startDaemon, type Daemon } from '../../src/engine/index.js';
 import { openJournal } from '../../src/journal/index.js';
 import { runLoaxa, tempDir } from '../helpers/cli.js';
@@ -52,6 +53,36 @@ describe('the daemon sees a schedule edit its change notifications miss', () => 
       expect(j.events({ types: ['schedule.rejected'] })).toHaveLength(1);
     } finally {
       j.close();
+    }
+  });
+
+  it('an edit made the moment the daemon has started, on a machine whose thread pool is busy, is still seen', async () => {
+    const init = await runLoaxa(['init', join(tmp.dir, 'tram-vinh-hai')]);
+    expect(init.code, init.stderr).toBe(0);
+    const file = join(tmp.dir, 'tram-vinh-hai', 'schedule.yaml');
+    const good = readFileSync(file, 'utf8');
+    const other = join(tmp.dir, 'elsewhere-2', 'lich.yaml');
+    mkdirSync(join(tmp.dir, 'elsewhere-2'));
+    linkSync(file, other);
+
+    // Keep libuv's four threads busy with real work, as a loaded station PC does: anything the
+    // daemon hands the pool waits its turn behind a key derivation of ~100 ms.
+    let busy = true;
+    const keepBusy = (): void => {
+      if (busy) pbkdf2('loaxa', 'salt', 500_000, 32, 'sha256', keepBusy);
+    };
+    for (let i = 0; i < 4; i++) keepBusy();
+    const lines: string[] = [];
+    const daemon: Daemon = await startDaemon({
+      scheduleFile: file, db: join(tmp.dir, 'journal-2.db'), clock: new FakeClock(START), runDir: tmp.dir,
+      log: (level, key) => lines.push(`${level} ${key}`), print: () => undefined,
+    });
+    try {
+      writeFileSync(other, good.replace('at: "17:00"', 'at: "17:45"'));
+      await waitFor(() => daemon.engine.status().next?.start.includes('T17:45') === true, 'the edit to re-plan');
+    } finally {
+      busy = false;
+      await daemon.stop('test');
     }
   });
 });
