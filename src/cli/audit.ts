@@ -107,9 +107,13 @@ export function registerAudit(program: Command): void {
       action(async (bundles: string[], opts: { store: string; trustNewKey?: boolean; json?: boolean }) => {
         const { importFiles, outcomeLines } = await import('../audit/index.js');
         const { openDistrictStore } = await import('../journal/index.js');
-        const { existsSync, rmSync } = await import('node:fs');
+        const { existsSync, rmSync, rmdirSync } = await import('node:fs');
+        const { dirname, resolve } = await import('node:path');
         const spinner = await progress(!opts.json && bundles.length > 1);
         const existed = existsSync(opts.store);
+        // The folders the store's path will add (a typo'd path makes them): outermost last.
+        const madeFolders: string[] = [];
+        for (let d = dirname(resolve(opts.store)); !existsSync(d) && d !== dirname(d); d = dirname(d)) madeFolders.push(d);
         const store = openDistrictStore(opts.store, { create: true });
         let outcomes: Awaited<ReturnType<typeof importFiles>> = [];
         try {
@@ -121,6 +125,11 @@ export function registerAudit(program: Command): void {
           // Nothing accepted into a store this run created: leave no file behind.
           if (!existed && !outcomes.some((o) => o.status === 'imported')) {
             for (const f of [opts.store, `${opts.store}-wal`, `${opts.store}-shm`, `${opts.store}-journal`]) rmSync(f, { force: true });
+            try {
+              for (const d of madeFolders) rmdirSync(d); // only if still empty: nothing else is lost
+            } catch {
+              // something else was put there meanwhile: leave it
+            }
           }
         }
         if (!opts.json) for (const o of outcomes) for (const l of outcomeLines(o)) (o.status === 'refused' ? err : out)(l);

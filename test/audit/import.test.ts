@@ -50,6 +50,11 @@ describe('audit import: the district store', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`REFUSED — station an-thanh-ba signs with key ${sc.keys.fingerprint}, which this store does not know`);
     expect(existsSync(store())).toBe(false);
+    // Nor the folders a mistyped store path would have made.
+    const typo = join(tmp.dir, 'thanh-tra', 'nam-2026', 'huyen.db');
+    const again = await runLoaxa(['audit', 'import', week, '--store', typo]);
+    expect(again.code).toBe(1);
+    expect(existsSync(join(tmp.dir, 'thanh-tra'))).toBe(false);
   });
 
   it('imports with --trust-new-key, recording the registration', async () => {
