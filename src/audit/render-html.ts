@@ -108,7 +108,7 @@ function dayHtml(d: DayReport): string {
   } else out.push(`<p class="meta">${esc(t('audit.report.noSlots'))}</p>`);
   if (d.outages.length) {
     out.push(`<p><b>${esc(t('audit.report.outages'))}</b></p>`);
-    out.push(tableHtml(['time', 'kind', 'duration', 'source', 'reasons'].map(col), d.outages.map((o) => [clockOf(o.at), cls(t(`audit.outage.${o.kind}`), 'bad'), o.seconds === null ? '?' : formatSeconds(o.seconds), o.source ?? '', outageReason(o)])));
+    out.push(tableHtml(['time', 'kind', 'duration', 'source', 'reasons'].map(col), d.outages.map((o) => [clockOf(o.at), cls(t(`audit.outage.${o.kind}`), 'bad'), o.seconds === null ? t('audit.outage.noEnd') : formatSeconds(o.seconds), o.source ?? '', outageReason(o)])));
   }
   if (d.relayFaults.length) {
     out.push(`<p><b>${esc(t('audit.report.relayFaults'))}</b></p>`);

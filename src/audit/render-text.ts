@@ -126,7 +126,7 @@ export function renderStationText(s: StationReport): string[] {
     lines.push('', chalk.bold(t('audit.report.outages')));
     lines.push(...table(
       ['date', 'time', 'kind', 'duration', 'source', 'reasons'].map((k) => t(`audit.col.${k}`)),
-      outages.map(({ o }) => [o.at.slice(0, 10), clockOf(o.at), chalk.red(t(`audit.outage.${o.kind}`)), o.seconds === null ? '?' : formatSeconds(o.seconds), o.source ?? '', outageReason(o)]),
+      outages.map(({ o }) => [o.at.slice(0, 10), clockOf(o.at), chalk.red(t(`audit.outage.${o.kind}`)), o.seconds === null ? t('audit.outage.noEnd') : formatSeconds(o.seconds), o.source ?? '', outageReason(o)]),
     ));
   }
   const faults = s.days.flatMap((d) => d.relayFaults);

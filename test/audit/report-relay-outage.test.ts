@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildStationReport } from '../../src/audit/index.js';
+import { buildReport, buildStationReport, renderHtml, renderText } from '../../src/audit/index.js';
+import { setLang } from '../../src/i18n/index.js';
 import type { ReportRow } from '../../src/journal/index.js';
 
 // A relay board's outage is logged twice by the daemon (when it starts, and when the board
@@ -26,5 +27,25 @@ describe('report model: relay outages', () => {
     const report = buildStationReport({ id: 'an-thanh-ba' }, rows, '2026-11-14', '2026-11-14');
     expect(report.days[0]!.outages).toHaveLength(1);
     expect(report.days[0]!.outages[0]).toMatchObject({ at: '2026-11-12T23:10:00.000+07:00', seconds: 111000 });
+  });
+
+  it('an outage the log never saw end (the station stopped first) says so in words, in both languages', () => {
+    const rows = [
+      row(30, '2026-11-15T20:25:53.000+07:00', { board: 'tu-loa', port: '/dev/ttyUSB0', zones, startedAt: '2026-11-15T20:25:53.000+07:00', reason: 'board unplugged' }),
+    ];
+    const station = buildStationReport({ id: 'an-thanh-ba' }, rows, '2026-11-15', '2026-11-15');
+    expect(station.days[0]!.outages[0]!.seconds).toBeNull();
+    const report = buildReport([station], '2026-11-15', '2026-11-15');
+    try {
+      for (const [lang, words] of [['vi', 'không ghi lúc kết thúc'], ['en', 'no end logged']] as const) {
+        setLang(lang);
+        const line = renderText(report).split('\n').find((l) => l.includes('20:25'))!;
+        expect(line).toContain(words);
+        expect(line).not.toContain('?');
+        expect(renderHtml(report)).toContain(`<td>${words}</td>`);
+      }
+    } finally {
+      setLang('en');
+    }
   });
 });

@@ -152,6 +152,7 @@ export const audit = {
   'audit.outage.dead-air': { en: 'dead air', vi: 'mất tiếng' },
   'audit.outage.relay-outage': { en: 'relay board out', vi: 'mất kết nối bảng rơ-le' },
   'audit.outage.audio-restart': { en: 'audio restarted', vi: 'khởi động lại âm thanh' },
+  'audit.outage.noEnd': { en: 'no end logged', vi: 'không ghi lúc kết thúc' },
   'audit.reason.feed-lost': { en: 'feed lost', vi: 'mất tín hiệu nguồn' },
   'audit.reason.dead-air': { en: 'dead air', vi: 'mất tiếng' },
   'audit.reason.ffmpeg-died': { en: 'audio process died', vi: 'tiến trình âm thanh bị dừng' },
