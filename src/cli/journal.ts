@@ -64,7 +64,7 @@ export function registerJournal(program: Command): void {
             return;
           }
           const seal = journal.sealOf(day);
-          for (const line of jm.renderDayLog(events, { date: day, station: st.id, stationName: st.schedule.station.name, seal })) out(line);
+          for (const line of jm.renderDayLog(events, { date: day, station: st.id, stationName: st.schedule.station.name, seal, nowMs: Date.now() })) out(line);
         } finally {
           journal.close();
         }

@@ -2,7 +2,7 @@
  * The officer's view of one local day: planned slots against what aired, then faults,
  * bulletins and operator actions in time order — every sentence from the catalogue.
  */
-import { t, type Lang, type Params } from '../i18n/index.js';
+import { hasMessage, t, type Lang, type Params } from '../i18n/index.js';
 import type { EventPayloads, EventType, JournalEvent } from './events.js';
 import { reasonDetailText, slotReasonText } from './reasons.js';
 
@@ -15,10 +15,18 @@ export interface DayLogOptions {
   lang?: Lang;
   /** The seal covering the day, if any (it is written after midnight, so it is not among the day's events). */
   seal?: JournalEvent<'seal'> | null;
+  /** Now (epoch ms): a slot without a result is "not yet" only before its start; after its end it has no record. */
+  nowMs?: number;
 }
 
 const hhmmss = (local: string): string => (typeof local === 'string' ? local.slice(11, 19) : '');
 const hhmm = (iso: string | undefined): string => (typeof iso === 'string' && iso.length >= 16 ? iso.slice(11, 16) : '');
+const onTheMinute = (iso: string | undefined): boolean => typeof iso !== 'string' || iso.slice(17, 19) === '00' || iso.length < 19;
+/** A slot's times: to the second when either is off the minute (a repeat 30 s after a 6 s bulletin would read 17:00–17:00 twice). */
+function slotTimes(start: string, end: string): string {
+  if (onTheMinute(start) && onTheMinute(end)) return `${hhmm(start)}–${hhmm(end)}`;
+  return `${hhmmss(start)}–${hhmmss(end)}`;
+}
 const list = (xs: unknown): string => (Array.isArray(xs) ? xs.join(', ') : String(xs ?? ''));
 
 /** Visible width: Vietnamese text in NFC is one code point per letter; combining marks take no column. */
@@ -45,7 +53,7 @@ export function describeEvent(ev: JournalEvent, lang?: Lang): string | null {
       return k('station.start', { version: p.version, user: p.user, host: p.host });
     }
     case 'station.stop':
-      return k('station.stop', { reason: (ev.payload as Payload<'station.stop'>).reason });
+      return k('station.stop', { reason: reasonDetailText(String((ev.payload as Payload<'station.stop'>).reason), lang) });
     case 'schedule.loaded': {
       const p = ev.payload as Payload<'schedule.loaded'>;
       return k('schedule.loaded', { file: p.file, programs: p.programs, zones: p.zones, sha: String(p.sha256 ?? '').slice(0, 12) });
@@ -67,9 +75,11 @@ export function describeEvent(ev: JournalEvent, lang?: Lang): string | null {
     }
     case 'relay.outage': {
       const p = ev.payload as Payload<'relay.outage'>;
+      // The daemon keeps the sentence's key beside its English text: show it in the reader's language.
+      const reason = p.reasonKey && hasMessage(p.reasonKey) ? t(p.reasonKey, p.reasonParams ?? {}, lang) : reasonDetailText(String(p.reason), lang);
       return p.seconds !== undefined
-        ? k('relay.outage.ended', { board: p.board, zones: list(p.zones), seconds: p.seconds, reason: p.reason })
-        : k('relay.outage', { board: p.board, zones: list(p.zones), reason: p.reason });
+        ? k('relay.outage.ended', { board: p.board, zones: list(p.zones), seconds: p.seconds, reason })
+        : k('relay.outage', { board: p.board, zones: list(p.zones), reason });
     }
     case 'feed.connected': {
       const p = ev.payload as Payload<'feed.connected'>;
@@ -201,12 +211,16 @@ export function renderDayLog(events: JournalEvent[], opts: DayLogOptions): strin
   if (rows.length) {
     const yes = tl('yes');
     const no = tl('no');
+    const noResult = (r: SlotRow): string => {
+      if (opts.nowMs === undefined || Date.parse(r.start) > opts.nowMs) return tl('status.pending');
+      return Date.parse(r.end) <= opts.nowMs ? tl('status.unrecorded') : tl('status.underway');
+    };
     const body = rows.map((r) => [
-      `${hhmm(r.start)}–${hhmm(r.end)}`,
+      slotTimes(r.start, r.end),
       r.title,
       list(r.zones),
       r.required ? yes : no,
-      r.result ? tl(`status.${r.result.status}`) + (r.result.resumed ? ' ' + tl('resumed') : '') : tl('status.pending'),
+      r.result ? tl(`status.${r.result.status}`) + (r.result.resumed ? ' ' + tl('resumed') : '') : noResult(r),
       r.result ? `${Math.round(r.result.secondsAired)}/${Math.round(r.result.secondsRequired)}` : '',
       r.result && Array.isArray(r.result.reasons) ? r.result.reasons.map((x) => slotReasonText(String(x), lang)).join('; ') : '',
     ]);

@@ -91,6 +91,39 @@ describe("the officer's day log", () => {
     expect(vi).toContain('PHÁT KHẨN CẤP lu-km [km] tại ap-1, cho bởi canbo');
   });
 
+  it("tells a past slot with no result from one still to come, gives repeats their seconds, and words the daemon's reasons in Vietnamese", () => {
+    const d = '2026-12-07';
+    const plan = (slot: string, start: string, end: string, title: string, required: boolean) =>
+      ({ slot, program: slot, title, start: `${d}T${start}+07:00`, end: `${d}T${end}+07:00`, required, priority: 'normal' as const, zones: ['ap-1'] });
+    const at = (hhmmss: string) => `${d}T${hhmmss}.000+07:00`;
+    const rows: jm.JournalEvent[] = [
+      { ...ev('day.planned', { date: d, slots: [
+        plan('sang', '05:30:00', '06:00:00', 'Tiếp sóng thời sự Đài tỉnh buổi sáng', true),
+        plan('chieu', '17:00:00', '17:00:06', 'Bản tin xã buổi chiều', false),
+        plan('chieu-2', '17:00:36', '17:00:42', 'Bản tin xã buổi chiều', false),
+        plan('toi', '20:00:00', '21:00:00', 'Tiếp sóng Đài tỉnh buổi tối', true),
+        plan('khuya', '21:30:00', '22:00:00', 'Thời sự cuối ngày', true),
+      ] }), local: at('20:25:53') },
+      { ...ev('relay.outage', { board: 'tu-loa', port: '/dev/ttyUSB0', zones: ['ap-1'], startedAt: `${d}T20:25:53+07:00`,
+        reason: 'relay board "tu-loa": serial port /dev/ttyUSB0 does not exist (is the adapter plugged in? check `relays.tu-loa.port` in the schedule)',
+        reasonKey: 'relay.port.missing', reasonParams: { board: 'tu-loa', port: '/dev/ttyUSB0' } }), local: at('20:25:53') },
+      { ...ev('station.stop', { reason: '--for 5s elapsed' }), local: at('20:25:58') },
+    ];
+    const nowMs = Date.parse(`${d}T20:45:00+07:00`);
+    const vi = jm.renderDayLog(rows, { date: d, station: 'tram', lang: 'vi', nowMs });
+    const line = (what: string) => vi.find((l) => l.includes(what))!;
+    expect(line('05:30–06:00')).toContain('KHÔNG CÓ GHI NHẬN');
+    expect(line('17:00:00–17:00:06')).toContain('KHÔNG CÓ GHI NHẬN');
+    expect(line('17:00:36–17:00:42')).toContain('Bản tin xã buổi chiều');
+    expect(line('20:00–21:00')).toContain('đang trong giờ phát');
+    expect(line('21:30–22:00')).toContain('chưa đến giờ');
+    expect(line('bo rơ-le tu-loa')).toContain('không có cổng nối tiếp /dev/ttyUSB0');
+    expect(line('Đài dừng')).toContain('hết thời gian chạy --for 5 giây');
+    // Without a "now" (a view of records only), a slot without a result is just not yet recorded as aired.
+    const en = jm.renderDayLog(rows, { date: d, station: 'tram', lang: 'en' });
+    expect(en.find((l) => l.includes('05:30–06:00'))).toContain('not yet');
+  });
+
   it('says so when nothing was planned or recorded', () => {
     const text = jm.renderDayLog([], { date, station: 'an-thanh-ba', lang: 'vi' }).join('\n');
     expect(text).toContain('không có kế hoạch phát nào được ghi cho ngày này');

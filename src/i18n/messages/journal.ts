@@ -119,6 +119,8 @@ export const journal = {
   'journal.log.status.interrupted': { en: 'interrupted', vi: 'bị gián đoạn' },
   'journal.log.resumed': { en: '(resumed)', vi: '(phát tiếp)' },
   'journal.log.status.pending': { en: 'not yet', vi: 'chưa đến giờ' },
+  'journal.log.status.underway': { en: 'under way', vi: 'đang trong giờ phát' },
+  'journal.log.status.unrecorded': { en: 'NO RECORD', vi: 'KHÔNG CÓ GHI NHẬN' },
   'journal.log.totals': {
     en: 'Required slots aired in full: {aired} of {required}; {minutes} min on air, {fallback} min of it on fallback',
     vi: 'Buổi bắt buộc phát trọn vẹn: {aired}/{required}; phát {minutes} phút, trong đó {fallback} phút phát dự phòng',
