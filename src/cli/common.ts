@@ -7,12 +7,28 @@ export function configureColour(stream: NodeJS.WriteStream = process.stdout): vo
   if ('NO_COLOR' in process.env || !stream.isTTY) chalk.level = 0;
 }
 
+const gone = new Set<NodeJS.WriteStream>();
+
+/**
+ * A reader that went away (`loaxa log | head`, a closed terminal) must neither crash the
+ * command with a stack trace nor stop its work half done (an import, the station itself):
+ * what would have been printed after is dropped. Any other output fault is a fault (exit 3).
+ */
+export function tolerateClosedOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      gone.add(stream);
+      if (e.code !== 'EPIPE') process.exitCode = EXIT.FAULT;
+    });
+  }
+}
+
 export function out(line = ''): void {
-  process.stdout.write(line + '\n');
+  if (!gone.has(process.stdout)) process.stdout.write(line + '\n');
 }
 
 export function err(line: string): void {
-  process.stderr.write(line + '\n');
+  if (!gone.has(process.stderr)) process.stderr.write(line + '\n');
 }
 
 /** Print an error the way a person should see it — never a stack trace — and return its exit code. */

@@ -5,7 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { EXIT, detectLang, setLang, t, getLang } from '../i18n/index.js';
-import { configureColour, err } from './common.js';
+import { configureColour, err, tolerateClosedOutput } from './common.js';
 import { registerSchedule } from './schedule.js';
 import { registerRelay } from './relay.js';
 import { registerAudio } from './audio.js';
@@ -96,6 +96,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   setLang(detectLang(messageLang, process.env));
   configureColour();
+  tolerateClosedOutput();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

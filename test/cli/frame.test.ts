@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, runLoaxa } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, ROOT, runLoaxa, tempDir } from '../helpers/cli.js';
 
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
@@ -22,6 +23,22 @@ describe('loaxa command frame', () => {
     expect(vi.stdout).toContain('lập lịch phát thanh');
     const fromEnv = await runLoaxa(['--help'], { env: { LANG: 'vi_VN.UTF-8' } });
     expect(fromEnv.stdout).toContain('Cách dùng: loaxa');
+  });
+
+  it('piped into a reader that stops early (`| head`), it ends quietly with its own exit code, no stack trace', async () => {
+    const tmp = tempDir('loaxa-pipe-');
+    try {
+      const init = await runLoaxa(['init', join(tmp.dir, 'tram')]);
+      expect(init.code, init.stderr).toBe(0);
+      // A year's plan is far more than a pipe holds, so the writes go on after head has left.
+      const shell = `"${process.execPath}" "${BIN}" plan "${join(tmp.dir, 'tram', 'schedule.yaml')}" --from 2027-01-01 --to 2027-12-31 | head -n 2; echo "rc=\${PIPESTATUS[0]}" >&2`;
+      const r = spawnSync('bash', ['-c', shell], { encoding: 'utf8', env: { ...process.env, LANG: 'vi_VN.UTF-8', NO_COLOR: '1' } });
+      expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(2);
+      expect(r.stdout).toContain('kế hoạch phát');
+      expect(r.stderr.trim()).toBe('rc=0');
+    } finally {
+      tmp.cleanup();
+    }
   });
 
   it('exits 2 with a translated message on a usage error, never a stack trace', async () => {
