@@ -287,4 +287,16 @@ export function exportBundle(dbPath: string, from: string, to: string, out: stri
   }
 }
 
+/** The schedule file the journal last loaded (its path as the daemon saw it), and the journal's station: where the station's name may be read. */
+export function lastScheduleFile(dbPath: string): { file: string | null; stationId: string | null } {
+  const { journal, stationId } = openJournalForReading(dbPath);
+  try {
+    const loaded = journal.events({ types: ['schedule.loaded'] });
+    const file = loaded.length ? (loaded[loaded.length - 1]!.payload as { file?: unknown }).file : null;
+    return { file: typeof file === 'string' ? file : null, stationId };
+  } finally {
+    journal.close();
+  }
+}
+
 export { todayIn };

@@ -17,8 +17,19 @@ export function registerAudit(program: Command): void {
     .action(
       action(async (opts: { db: string; from: string; to: string; output: string; schedule?: string }) => {
         const { from, to } = range(opts.from, opts.to);
-        const { exportBundle } = await import('../audit/index.js');
-        const info = opts.schedule ? await stationFromSchedule(opts.schedule) : undefined;
+        const { exportBundle, lastScheduleFile } = await import('../audit/index.js');
+        let info = opts.schedule ? await stationFromSchedule(opts.schedule) : undefined;
+        if (!info) {
+          // Without --schedule, the name, district and province from the schedule the station last
+          // ran, if it is still there, still valid and the same station: the district's tables
+          // would otherwise show the commune by its id alone.
+          const { file, stationId } = lastScheduleFile(opts.db);
+          const guessed = file ? await stationFromSchedule(file).catch(() => undefined) : undefined;
+          if (file && guessed && guessed.id === stationId && guessed.name) {
+            info = guessed;
+            out(t('audit.bundle.infoFrom', { file }));
+          }
+        }
         const header = exportBundle(opts.db, from, to, opts.output, { info, loaxaVersion: await loaxaVersion() });
         out(t('audit.bundle.written', { file: opts.output, events: header.events, seals: header.seals, from, to, fingerprint: header.fingerprint ?? t('audit.none') }));
       }),

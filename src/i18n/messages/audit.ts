@@ -24,6 +24,10 @@ export const audit = {
   'audit.arg.bundles': { en: 'bundle files', vi: 'các tệp gói' },
 
   // Bundles
+  'audit.bundle.infoFrom': {
+    en: "station name, district and province from {file}, the schedule the journal last loaded (--schedule to choose)",
+    vi: 'tên đài, huyện và tỉnh lấy từ {file}, lịch mà sổ nhật ký ghi lần nạp gần nhất (--schedule để chọn lịch khác)',
+  },
   'audit.bundle.written': { en: '{file}: {events} events, {seals} seals, {from} → {to}, key {fingerprint}', vi: '{file}: {events} sự kiện, {seals} niêm phong, {from} → {to}, khóa {fingerprint}' },
   'audit.bundle.empty': { en: 'the journal has no events between {from} and {to}', vi: 'nhật ký không có sự kiện nào từ {from} đến {to}' },
   'audit.bundle.notBundle': { en: '{file}: not a loaxa bundle ({detail})', vi: '{file}: không phải gói nhật ký loaxa ({detail})' },
