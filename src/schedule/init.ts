@@ -28,6 +28,7 @@ const TEMPLATE = `# yaml-language-server: $schema={schema}
 station:
   id: {id}
   name: Đài truyền thanh xã {name}
+  district: Huyện của bạn
   province: Tỉnh của bạn
   timezone: Asia/Ho_Chi_Minh
 

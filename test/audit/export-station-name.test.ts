@@ -17,7 +17,8 @@ describe('audit export without --schedule', () => {
     writeFileSync(schedule, readFileSync(schedule, 'utf8')
       .replace(/^  id: .*$/m, '  id: vinh-hai')
       .replace(/^  name: .*$/m, '  name: Đài truyền thanh xã Vĩnh Hải')
-      .replace(/^  province: .*$/m, '  district: Thị xã Vĩnh Châu\n  province: Sóc Trăng'));
+      .replace(/^  district: .*$/m, '  district: Thị xã Vĩnh Châu')
+      .replace(/^  province: .*$/m, '  province: Sóc Trăng'));
     // The station runs a moment (no relay board here: it says so and goes on), journalling the schedule it loaded.
     const run = await runLoaxa(['run', schedule, '--for', '2s']);
     expect(run.code, run.stderr).toBe(0);

@@ -382,7 +382,10 @@ export const schedule = {
     en: 'Every key is explained in docs/schedule.md. Check the file with: loaxa validate schedule.yaml',
     vi: 'Mọi khóa được giải thích trong docs/schedule.md. Kiểm tra tệp bằng: loaxa validate schedule.yaml',
   },
-  'schedule.init.c.station': { en: 'The station: id (letters without accents, digits, -), name, province.', vi: 'Thông tin đài: mã (chữ không dấu, số, dấu -), tên, tỉnh.' },
+  'schedule.init.c.station': {
+    en: 'The station: id (letters without accents, digits, -), name, district (shown in the district\'s audit; leave it out if none), province.',
+    vi: 'Thông tin đài: mã (chữ không dấu, số, dấu -), tên, huyện (hiện trong báo cáo kiểm tra của huyện; bỏ dòng này nếu không có), tỉnh.',
+  },
   'schedule.init.c.sources': {
     en: 'Feeds to relay: url (http/https, HLS) or device (ALSA line-in); fallback is aired when the feed fails.',
     vi: 'Nguồn tiếp sóng: url (http/https, HLS) hoặc device (đầu vào ALSA); fallback được phát khi mất sóng.',
