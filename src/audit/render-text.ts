@@ -1,7 +1,7 @@
 /** The report as a terminal table (chalk colours; plain when NO_COLOR or piped). */
 import chalk from 'chalk';
 import { hasMessage, t } from '../i18n/index.js';
-import { reasonDetailText, slotReasonText } from '../journal/index.js';
+import { keyedReasonText, reasonDetailText, slotReasonText } from '../journal/index.js';
 import type { AuditReport, DayReport, Outage, StationReport, SlotOutcome } from './model.js';
 import { clockOf, formatSeconds, localStamp } from './dates.js';
 
@@ -47,11 +47,7 @@ export function reasonText(r: string): string {
 
 /** Why an outage happened, in the reader's language when the log kept the sentence's key. */
 export function outageReason(o: Outage): string {
-  if (o.reasonKey) {
-    const text = t(o.reasonKey, o.reasonParams ?? {});
-    if (text !== o.reasonKey) return text;
-  }
-  return reasonText(o.reason);
+  return keyedReasonText(o.reasonKey, o.reasonParams) ?? reasonText(o.reason);
 }
 
 const n = (x: number, bad = false) => (x === 0 ? chalk.dim('0') : bad ? chalk.red(String(x)) : String(x));

@@ -3,7 +3,7 @@
  * Other concerns import from here only.
  */
 export type { EventPayloads, EventType, JournalEvent, SlotStatus } from './events.js';
-export { SLOT_REASONS, REASON_DETAILS, slotReason, parseSlotReason, parseReasonDetail, reasonDetailText, slotReasonText, type SlotReasonCode, type ReasonDetailCode } from './reasons.js';
+export { SLOT_REASONS, REASON_DETAILS, slotReason, parseSlotReason, parseReasonDetail, reasonDetailText, slotReasonText, keyedReasonText, type SlotReasonCode, type ReasonDetailCode } from './reasons.js';
 export { GENESIS_HASH, canonicalJson, canonicalRow, canonicalRowBytes, canonicalRowLength, layOutCanonicalRow, rowHash, rowHashOfCanonical, type HashedRow, type RowTextRanges } from './canonical.js';
 export {
   Journal,

@@ -2,9 +2,9 @@
  * The officer's view of one local day: planned slots against what aired, then faults,
  * bulletins and operator actions in time order — every sentence from the catalogue.
  */
-import { hasMessage, t, type Lang, type Params } from '../i18n/index.js';
+import { t, type Lang, type Params } from '../i18n/index.js';
 import type { EventPayloads, EventType, JournalEvent } from './events.js';
-import { reasonDetailText, slotReasonText } from './reasons.js';
+import { keyedReasonText, reasonDetailText, slotReasonText } from './reasons.js';
 
 type Payload<T extends EventType> = EventPayloads[T];
 
@@ -21,7 +21,7 @@ export interface DayLogOptions {
 
 const hhmmss = (local: string): string => (typeof local === 'string' ? local.slice(11, 19) : '');
 const hhmm = (iso: string | undefined): string => (typeof iso === 'string' && iso.length >= 16 ? iso.slice(11, 16) : '');
-const onTheMinute = (iso: string | undefined): boolean => typeof iso !== 'string' || iso.slice(17, 19) === '00' || iso.length < 19;
+const onTheMinute = (iso: string): boolean => iso.length < 19 || iso.slice(17, 19) === '00';
 /** A slot's times: to the second when either is off the minute (a repeat 30 s after a 6 s bulletin would read 17:00–17:00 twice). */
 function slotTimes(start: string, end: string): string {
   if (onTheMinute(start) && onTheMinute(end)) return `${hhmm(start)}–${hhmm(end)}`;
@@ -75,8 +75,7 @@ export function describeEvent(ev: JournalEvent, lang?: Lang): string | null {
     }
     case 'relay.outage': {
       const p = ev.payload as Payload<'relay.outage'>;
-      // The daemon keeps the sentence's key beside its English text: show it in the reader's language.
-      const reason = p.reasonKey && hasMessage(p.reasonKey) ? t(p.reasonKey, p.reasonParams ?? {}, lang) : reasonDetailText(String(p.reason), lang);
+      const reason = keyedReasonText(p.reasonKey, p.reasonParams, lang) ?? reasonDetailText(String(p.reason), lang);
       return p.seconds !== undefined
         ? k('relay.outage.ended', { board: p.board, zones: list(p.zones), seconds: p.seconds, reason })
         : k('relay.outage', { board: p.board, zones: list(p.zones), reason });

@@ -1,4 +1,4 @@
-import { t, type Lang } from '../i18n/index.js';
+import { hasMessage, t, type Lang, type Params } from '../i18n/index.js';
 
 /**
  * Why a slot fell short: the daemon writes these into `slot.result` reasons as English text
@@ -115,4 +115,13 @@ export function slotReasonText(text: string, lang?: Lang): string {
     values[name] = name === 'detail' ? reasonDetailText(v, lang) : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(v) ? `${v.slice(0, 10)} ${v.slice(11, 19)}` : v;
   }
   return t(`journal.slotReason.${known.code}`, values, lang);
+}
+
+/**
+ * A reason journalled with its catalogue sentence's key beside the English text (relay
+ * outages since 2026-11-23), in `lang`; null when there is no key or this catalogue does not
+ * know it (an older or a newer daemon's), and the caller reads the text instead.
+ */
+export function keyedReasonText(key: string | undefined, params: Params | undefined, lang?: Lang): string | null {
+  return key && hasMessage(key) ? t(key, params ?? {}, lang) : null;
 }
