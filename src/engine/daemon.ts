@@ -16,7 +16,7 @@ import { Engine } from './engine.js';
 import { listenControl, socketPath, type ControlRequest, type ControlServer } from './control.js';
 import type { AudioPort, BroadcastHandle, BroadcastRequest, JournalPort, LogSink, RelayPort } from './ports.js';
 import type { RelayControl } from './relay-process.js';
-import { readClockStatus, watchClockStatus } from './system.js';
+import { readClockStatus, watchClockStatus, type ClockStatus } from './system.js';
 
 export interface DaemonOptions {
   scheduleFile: string;
@@ -57,6 +57,17 @@ function osUser(): string {
   } catch {
     return String(process.getuid?.() ?? 'unknown');
   }
+}
+
+/**
+ * The clock line the officer reads: the offset only when the source gives one (timedatectl
+ * does not), and a plain sentence when neither chronyc nor timedatectl answered.
+ */
+function logClock(log: LogSink, cs: ClockStatus): void {
+  const level = cs.synchronised === false ? 'warn' : 'info';
+  if (cs.source === 'none') log(level, 'engine.log.clockNoSource');
+  else if (cs.offsetMs === null) log(level, 'engine.log.clockNoOffset', { sync: t(`engine.clock.${String(cs.synchronised)}`), source: cs.source });
+  else log(level, 'engine.log.clock', { sync: t(`engine.clock.${String(cs.synchronised)}`), source: cs.source, offset: cs.offsetMs });
 }
 
 /** How often the schedule file is looked at besides change notifications (see startDaemon). */
@@ -104,7 +115,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
 
   const cs = await readClockStatus();
   journal.append('clock.status', cs);
-  log(cs.synchronised === false ? 'warn' : 'info', 'engine.log.clock', { sync: t(`engine.clock.${String(cs.synchronised)}`), source: cs.source, offset: cs.offsetMs ?? '?' });
+  logClock(log, cs);
   if (cs.synchronised === false) log('warn', 'engine.log.clockUnsynced');
 
   let engine: Engine | null = null;
@@ -241,7 +252,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     journal.append('clock.status', now);
     if (now.synchronised === lastSync) return;
     lastSync = now.synchronised;
-    log(now.synchronised === false ? 'warn' : 'info', 'engine.log.clock', { sync: t(`engine.clock.${String(now.synchronised)}`), source: now.source, offset: now.offsetMs ?? '?' });
+    logClock(log, now);
     if (now.synchronised === false) log('warn', 'engine.log.clockUnsynced');
   });
 
@@ -265,6 +276,7 @@ async function openRelays(
   const { openZones } = await import('../relay/index.js');
   const { openRelayProcess } = await import('./relay-process.js');
   const { localIso } = await import('../schedule/index.js');
+  const { keyedReasonText } = await import('../journal/index.js');
   // Station-local times, as every other row and the relay module's own outage rows have them.
   const local = (ms: number) => localIso(ms, getSchedule().station.timezone);
   let ctl: RelayControl | null = null;
@@ -275,7 +287,12 @@ async function openRelays(
     note(type, payload);
     if (type === 'relay.outage') {
       if (payload.endedAt) log('ok', 'engine.log.relayBack', { board: String(payload.board), port: String(payload.port), seconds: String(payload.seconds ?? '?') });
-      else log('warn', 'engine.log.relayOutage', { board: String(payload.board), port: String(payload.port), reason: String(payload.reason), zones: (payload.zones as string[]).join(', ') });
+      else {
+        // The journal keeps the reason in English with its sentence key: the officer reads it in their language.
+        const key = typeof payload.reasonKey === 'string' ? payload.reasonKey : undefined;
+        const reason = keyedReasonText(key, payload.reasonParams as Record<string, string | number> | undefined) ?? String(payload.reason);
+        log('warn', 'engine.log.relayOutage', { board: String(payload.board), port: String(payload.port), reason, zones: (payload.zones as string[]).join(', ') });
+      }
     } else if (payload.fault || payload.confirmed === 'mismatch') {
       log('warn', 'engine.log.relayEvent', { board: String(payload.board), port: String(payload.port), zones: (payload.zones as string[]).join(', ') || String(payload.channels), wanted: String(payload.wanted), confirmed: String(payload.fault ?? payload.confirmed) });
     }

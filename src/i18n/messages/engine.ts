@@ -21,6 +21,11 @@ export const engine = {
   'engine.log.started': { en: 'station {station} started (schedule {file}, journal {db})', vi: 'đài {station} đã khởi động (lịch {file}, nhật ký {db})' },
   'engine.log.socket': { en: 'control socket: {path}', vi: 'ổ điều khiển: {path}' },
   'engine.log.clock': { en: 'clock: synchronised {sync} (source {source}, offset {offset} ms)', vi: 'đồng hồ: đồng bộ {sync} (nguồn {source}, lệch {offset} ms)' },
+  'engine.log.clockNoOffset': { en: 'clock: synchronised {sync} (source {source})', vi: 'đồng hồ: đồng bộ {sync} (nguồn {source})' },
+  'engine.log.clockNoSource': {
+    en: 'clock: cannot tell whether it is synchronised (neither chronyc nor timedatectl answered); slot times rely on the system clock',
+    vi: 'đồng hồ: không biết đã đồng bộ hay chưa (chronyc và timedatectl đều không trả lời); giờ phát dựa vào đồng hồ hệ thống',
+  },
   'engine.log.clockUnsynced': { en: 'the system clock is not NTP-synchronised: slots may start at the wrong time', vi: 'đồng hồ hệ thống chưa đồng bộ NTP: chương trình có thể phát sai giờ' },
   'engine.log.noKeys': { en: 'no station keys in {dir}: the journal will not be sealed daily (run `loaxa keys init <schedule>`)', vi: 'chưa có khóa của đài trong {dir}: nhật ký sẽ không được niêm phong hằng ngày (chạy `loaxa keys init <lịch>`)' },
   'engine.log.sealed': { en: 'journal sealed for {date}', vi: 'đã niêm phong nhật ký ngày {date}' },
