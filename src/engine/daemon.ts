@@ -102,6 +102,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       : undefined,
     close: () => journal.close(),
     reason: journalMod.slotReason,
+    describe: (type, payload) => journalMod.describeEvent({ type, payload } as never),
   };
 
   journal.append('station.start', { version: version(), pid: process.pid, host: hostname(), user: osUser(), schedule: scheduleFile });

@@ -608,7 +608,10 @@ export class Engine {
     if (type === 'fallback.ended' || type === 'deadair.ended') this.feeds[src] = { state: 'connected', at };
     if (FAULT_TYPES.has(type)) {
       this.noteFault(type, `${run.key}: ${String(payload.reason ?? payload.source ?? '')}`);
-      this.log('warn', 'engine.log.audioEvent', { slot: run.key, event: type, detail: String(payload.reason ?? '') });
+      // Said as `loaxa log` says it (Vietnamese reasons included), else as journalled.
+      const said = this.journal.describe?.(type, p);
+      if (said) this.log('warn', 'engine.log.slotEvent', { slot: run.key, text: said });
+      else this.log('warn', 'engine.log.audioEvent', { slot: run.key, event: type, detail: String(payload.reason ?? '') });
       if (type === 'audio.restarted') run.reasons.push(this.journal.reason('audio-restarted', { detail: String(payload.reason ?? ''), ms: String(payload.gapMs ?? '?') }));
       if (type === 'feed.lost') run.reasons.push(this.journal.reason('feed-lost-because', { detail: String(payload.reason ?? '') }));
       if (type === 'deadair.started') run.reasons.push(this.journal.reason('dead-air-on-feed'));

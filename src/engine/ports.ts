@@ -13,6 +13,8 @@ export interface JournalPort {
   sealDay?(date: string): Promise<void> | void;
   /** A slot reason's text as the journal records it (its table, so readers can translate it back). */
   reason(code: SlotReasonCode, values?: Record<string, string | number>): string;
+  /** A notable event as the officer reads it, in the current language (null: none to give). */
+  describe?(type: EventType, payload: Record<string, unknown>): string | null;
   close(): void;
 }
 

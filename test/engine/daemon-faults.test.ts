@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLoaxa } from '../helpers/cli.js';
 import { t } from '../../src/i18n/index.js';
-import { parseReasonDetail, reasonDetailText } from '../../src/journal/index.js';
+import { describeEvent, parseReasonDetail, reasonDetailText } from '../../src/journal/index.js';
 import { levelDb, toneTimeline } from '../helpers/audio-analysis.js';
 import { TONES, coilAt, liveStation, spawnDaemon, until, type LiveStation } from './live.js';
 
@@ -17,11 +17,16 @@ describe('loaxa run — faults on a live slot', () => {
   it('the feed dies mid-slot: the fallback airs, the slot is partial with its fallback seconds', async () => {
     station = await liveStation(11, [{ id: 'tiep-song', duration: '14s', source: 'tinh', required: true }]);
     const s = station;
-    const daemon = spawnDaemon(s.file, ['--for', `${Math.ceil((s.startMs + 14_000 - Date.now()) / 1000) + 5}s`]);
-    await daemon.waitFor('control socket');
+    // In Vietnamese: the officer watching the station reads the loss in their language.
+    const daemon = spawnDaemon(s.file, ['--for', `${Math.ceil((s.startMs + 14_000 - Date.now()) / 1000) + 5}s`], { LANG: 'vi_VN.UTF-8' });
+    await daemon.waitFor('ổ điều khiển');
     await until(s.startMs + 3000);
     await s.feed.stop();
     expect(await daemon.exited, daemon.output()).toBe(0);
+    const lostLine = describeEvent(s.events('feed.lost')[0]!, 'vi')!;
+    expect(lostLine).toMatch(/^Mất nguồn tiếp sóng tinh: /);
+    expect(daemon.output()).toContain(lostLine);
+    expect(daemon.output()).not.toMatch(/feed\.lost|fallback\.started/);
 
     expect(s.events('feed.lost').length).toBeGreaterThan(0);
     // The loss's reason as the audio side wrote it is a form reports read back and translate.

@@ -85,10 +85,11 @@ export interface DaemonProcess {
   waitFor(text: string | RegExp, timeoutMs?: number): Promise<void>;
 }
 
-export function spawnDaemon(file: string, args: string[] = []): DaemonProcess {
+/** `loaxa run` in English unless `env` says otherwise (e.g. `{ LANG: 'vi_VN.UTF-8' }`). */
+export function spawnDaemon(file: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): DaemonProcess {
   const child = spawn(process.execPath, [BIN, 'run', file, ...args], {
     cwd: ROOT,
-    env: { ...process.env, LANG: 'en_US.UTF-8', NO_COLOR: '1' },
+    env: { ...process.env, LANG: 'en_US.UTF-8', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

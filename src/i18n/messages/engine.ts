@@ -45,6 +45,7 @@ export const engine = {
   'engine.relay.processEnded': { en: 'the relay process ended ({detail})', vi: 'tiến trình điều khiển rơ-le đã dừng ({detail})' },
   'engine.log.relayBack': { en: 'relay board {board} on {port} is back after {seconds} s', vi: 'bảng rơ-le {board} ở {port} đã kết nối lại sau {seconds} giây' },
   'engine.log.audioFailed': { en: 'audio failed ({slot}): {detail}', vi: 'lỗi âm thanh ({slot}): {detail}' },
+  'engine.log.slotEvent': { en: '{slot}: {text}', vi: '{slot}: {text}' },
   'engine.log.audioEvent': { en: '{slot}: {event} {detail}', vi: '{slot}: {event} {detail}' },
   'engine.log.reloaded': { en: 'schedule reloaded from {file}: {programs} programme(s)', vi: 'đã nạp lại lịch từ {file}: {programs} chương trình' },
   'engine.log.rejected': { en: 'the edited schedule {file} has {count} error(s): keeping the last good schedule', vi: 'lịch vừa sửa {file} có {count} lỗi: vẫn dùng lịch hợp lệ trước đó' },
