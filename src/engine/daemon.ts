@@ -277,7 +277,7 @@ async function openRelays(
   const { openZones } = await import('../relay/index.js');
   const { openRelayProcess } = await import('./relay-process.js');
   const { localIso } = await import('../schedule/index.js');
-  const { keyedReasonText } = await import('../journal/index.js');
+  const { keyedReasonText, describeEvent } = await import('../journal/index.js');
   // Station-local times, as every other row and the relay module's own outage rows have them.
   const local = (ms: number) => localIso(ms, getSchedule().station.timezone);
   let ctl: RelayControl | null = null;
@@ -295,7 +295,8 @@ async function openRelays(
         log('warn', 'engine.log.relayOutage', { board: String(payload.board), port: String(payload.port), reason, zones: (payload.zones as string[]).join(', ') });
       }
     } else if (payload.fault || payload.confirmed === 'mismatch') {
-      log('warn', 'engine.log.relayEvent', { board: String(payload.board), port: String(payload.port), zones: (payload.zones as string[]).join(', ') || String(payload.channels), wanted: String(payload.wanted), confirmed: String(payload.fault ?? payload.confirmed) });
+      // As `loaxa log` tells it: "no reply" rather than the journalled null, in the officer's language.
+      log('warn', 'engine.log.journalEvent', { text: describeEvent({ type, payload } as never) ?? `${String(payload.board)} → ${String(payload.wanted)}` });
     }
   };
   // The relay process ended under us (a crash): an outage like an unplugged board, opened again.

@@ -87,6 +87,11 @@ describe('loaxa run — faults on a live slot', () => {
     expect(await textReport(s, 'vi')).toContain(t(relayOutages[0]!.reasonKey!, relayOutages[0]!.reasonParams!, 'vi'));
     const failedSwitches = s.events('relay.action').map((e) => e.payload).filter((a) => a.fault !== undefined || a.confirmed === null || a.confirmed === 'mismatch');
     for (const z of outages[0]!.zones) expect(day.relayFaultsByZone[z]).toBe(1 + failedSwitches.filter((a) => a.zones.includes(z)).length);
+    // The officer watching the station read each failed switch as `loaxa log` tells it (no bare "null").
+    const failedRows = s.events('relay.action').filter((e) => e.payload.fault !== undefined || e.payload.confirmed === null || e.payload.confirmed === 'mismatch');
+    expect(failedRows.length).toBeGreaterThan(0);
+    for (const e of failedRows) expect(daemon.output()).toContain(describeEvent(e, 'en')!);
+    expect(daemon.output()).not.toMatch(/: null\b/);
     // Audio carried on to the end of the slot.
     const result = s.events('slot.result')[0]!.payload;
     expect(result.secondsAired).toBeGreaterThan(10);

@@ -38,7 +38,7 @@ export const engine = {
   'engine.log.recovered': { en: 'slot {slot} was left open by an unclean stop: closed as interrupted', vi: 'lượt {slot} bị bỏ dở do dừng đột ngột: đã đóng là bị gián đoạn' },
   'engine.log.conflict': { en: 'conflict: {slot} and {other} want the air at once — rule {rule}', vi: 'trùng lịch: {slot} và {other} cùng lúc — xử lý theo quy tắc {rule}' },
   'engine.log.relayFault': { en: 'relay fault ({slot}): {detail}', vi: 'lỗi rơ-le ({slot}): {detail}' },
-  'engine.log.relayEvent': { en: 'relay {board} ({port}) {zones} → {wanted}: {confirmed}', vi: 'rơ-le {board} ({port}) {zones} → {wanted}: {confirmed}' },
+  'engine.log.journalEvent': { en: '{text}', vi: '{text}' },
   'engine.log.relayOutage': { en: 'relay board {board} on {port} unreachable ({reason}); zones {zones}', vi: 'mất kết nối bảng rơ-le {board} ở {port} ({reason}); vùng loa {zones}' },
   'engine.log.relayPriority': { en: 'relay process at raised priority (nice {nice}) for on-time switching', vi: 'tiến trình rơ-le chạy ở mức ưu tiên cao (nice {nice}) để đóng ngắt đúng giờ' },
   'engine.log.relayPriorityNormal': { en: 'relay process at normal priority (raising it needs CAP_SYS_NICE: the systemd service has it)', vi: 'tiến trình rơ-le chạy ở mức ưu tiên thường (muốn nâng cần quyền CAP_SYS_NICE: dịch vụ systemd có quyền này)' },
