@@ -65,9 +65,10 @@ function osUser(): string {
  */
 function logClock(log: LogSink, cs: ClockStatus): void {
   const level = cs.synchronised === false ? 'warn' : 'info';
+  const sync = t(`engine.clock.${String(cs.synchronised)}`);
   if (cs.source === 'none') log(level, 'engine.log.clockNoSource');
-  else if (cs.offsetMs === null) log(level, 'engine.log.clockNoOffset', { sync: t(`engine.clock.${String(cs.synchronised)}`), source: cs.source });
-  else log(level, 'engine.log.clock', { sync: t(`engine.clock.${String(cs.synchronised)}`), source: cs.source, offset: cs.offsetMs });
+  else if (cs.offsetMs === null) log(level, 'engine.log.clockNoOffset', { sync, source: cs.source });
+  else log(level, 'engine.log.clock', { sync, source: cs.source, offset: cs.offsetMs });
 }
 
 /** How often the schedule file is looked at besides change notifications (see startDaemon). */
@@ -290,13 +291,12 @@ async function openRelays(
       if (payload.endedAt) log('ok', 'engine.log.relayBack', { board: String(payload.board), port: String(payload.port), seconds: String(payload.seconds ?? '?') });
       else {
         // The journal keeps the reason in English with its sentence key: the officer reads it in their language.
-        const key = typeof payload.reasonKey === 'string' ? payload.reasonKey : undefined;
-        const reason = keyedReasonText(key, payload.reasonParams as Record<string, string | number> | undefined) ?? String(payload.reason);
+        const reason = keyedReasonText(payload.reasonKey as string | undefined, payload.reasonParams as Record<string, string | number> | undefined) ?? String(payload.reason);
         log('warn', 'engine.log.relayOutage', { board: String(payload.board), port: String(payload.port), reason, zones: (payload.zones as string[]).join(', ') });
       }
     } else if (payload.fault || payload.confirmed === 'mismatch') {
-      // As `loaxa log` tells it: "no reply" rather than the journalled null, in the officer's language.
-      log('warn', 'engine.log.journalEvent', { text: describeEvent({ type, payload } as never) ?? `${String(payload.board)} → ${String(payload.wanted)}` });
+      // As `loaxa log` tells it, in the officer's language (a fault or a mismatch is always told).
+      log('warn', 'engine.log.journalEvent', { text: describeEvent({ type, payload } as never)! });
     }
   };
   // The relay process ended under us (a crash): an outage like an unplugged board, opened again.
