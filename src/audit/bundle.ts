@@ -7,7 +7,7 @@
  * The rows are checked with the journal's own chain rules (verifyEvents), never a copy.
  */
 import { createHash } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { createGunzip, gunzipSync, gzipSync } from 'node:zlib';
 import { readFileSync, writeFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { EXIT, LoaxaError, fsReason, t } from '../i18n/index.js';
@@ -408,40 +408,97 @@ export interface OpenedBundle {
 }
 
 /**
- * The output size to inflate a gzip file into: the size its trailer gives (ISIZE, the last 4
- * bytes), so the text comes out in one piece of the right size — no pieces to join, no spare
- * room. Preparing a dense district's 30 bundles in two worker threads: ~5.4 s, against ~5.8 s
- * in 256 KiB pieces and ~6.0 s in one piece 16× the file. A trailer that lies (a damaged,
- * cut or multi-member file) only costs more pieces: 256 KiB ones.
+ * The size of a gzip file's text as its trailer gives it (ISIZE, the last 4 bytes), or null
+ * when that is no size: a cut file's last bytes, or more than a bundle's text compresses to (~8:1).
  */
-function inflatedSizeHint(gz: Buffer): number {
+function inflatedSize(gz: Buffer): number | null {
   const size = gz.length >= 18 ? gz.readUInt32LE(gz.length - 4) : 0;
-  // Bounded by what a bundle's text compresses to (~8:1): a cut file's last bytes are no size.
-  return size >= gz.length && size <= gz.length * 64 && size < 1 << 30 ? size + 1 : 256 << 10;
+  return size >= gz.length && size <= gz.length * 64 && size < 1 << 30 ? size : null;
 }
 
-/** Open a bundle: read, gunzip, check the header. Throws LoaxaError (exit 1) for anything that is not a bundle. */
-export function openBundle(file: string): OpenedBundle {
-  const name = basename(file);
-  let raw: Buffer;
+/**
+ * The output size to inflate a gzip file into: the size its trailer gives, so the text comes
+ * out in one piece of the right size — no pieces to join, no spare room. Preparing a dense
+ * district's 30 bundles in two worker threads: ~5.4 s, against ~5.8 s in 256 KiB pieces and
+ * ~6.0 s in one piece 16× the file. A trailer that lies (a damaged, cut or multi-member file)
+ * only costs more pieces: 256 KiB ones.
+ */
+function inflatedSizeHint(gz: Buffer): number {
+  const size = inflatedSize(gz);
+  return size === null ? 256 << 10 : size + 1;
+}
+
+const isGzip = (raw: Buffer) => raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b;
+
+function readRaw(file: string): Buffer {
   try {
-    raw = readFileSync(file);
+    return readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new LoaxaError('cli.file.missing', { file }, EXIT.INVALID);
-    throw new LoaxaError('audit.bundle.unreadable', { file: name, detail: (e as Error).message }, EXIT.INVALID);
+    throw new LoaxaError('audit.bundle.unreadable', { file: basename(file), detail: (e as Error).message }, EXIT.INVALID);
   }
+}
+
+const gzipError = (file: string, e: unknown) => new LoaxaError('audit.bundle.truncated', { file: basename(file), detail: `gzip: ${(e as Error).message}` }, EXIT.INVALID);
+
+/** Open a bundle: read, gunzip, check the header. Throws LoaxaError (exit 1) for anything that is not a bundle. */
+export function openBundle(file: string): OpenedBundle {
+  const raw = readRaw(file);
   const sha256 = createHash('sha256').update(raw).digest('hex');
-  let data: Buffer;
-  if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
+  let data = raw;
+  if (isGzip(raw)) {
     try {
       data = gunzipSync(raw, { chunkSize: inflatedSizeHint(raw) });
     } catch (e) {
-      throw new LoaxaError('audit.bundle.truncated', { file: name, detail: `gzip: ${(e as Error).message}` }, EXIT.INVALID);
+      throw gzipError(file, e);
     }
-  } else {
-    data = raw;
   }
+  return withHeader(file, sha256, data);
+}
+
+/**
+ * openBundle, the text inflated at the start of `into` (when the trailer's size fits, with
+ * spare(size) bytes after it) rather than into memory of its own: an importer hands it buffers it
+ * has used before. Fresh memory costs a page fault per 4 KiB on first touch — for a dense
+ * district's gigabyte of text, about as long as inflating it. Inflated in 1 MiB pieces (few
+ * trips to zlib's thread; pieces that size are recycled by the allocator). Without room, as
+ * openBundle.
+ */
+export async function openBundleInto(file: string, spare: (size: number) => number, into: (bytes: number) => Buffer): Promise<OpenedBundle> {
+  const raw = readRaw(file);
+  const sha256 = createHash('sha256').update(raw).digest('hex');
+  const size = isGzip(raw) ? inflatedSize(raw) : null;
+  if (size === null) return openBundle(file);
+  const buf = into(size + spare(size));
+  const pieces: Buffer[] = [];
+  let at = 0;
+  let overflow = false;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const gunzip = createGunzip({ chunkSize: 1 << 20 });
+      gunzip.on('data', (c: Buffer) => {
+        // More text than the trailer said (a multi-member file): joined the general way.
+        if (!overflow && at + c.length > size) {
+          overflow = true;
+          pieces.push(Buffer.from(buf.subarray(0, at)));
+        }
+        if (overflow) pieces.push(c);
+        else at += c.copy(buf, at);
+      });
+      gunzip.once('end', resolve);
+      gunzip.once('error', reject);
+      gunzip.end(raw);
+    });
+  } catch (e) {
+    throw gzipError(file, e);
+  }
+  return withHeader(file, sha256, overflow ? Buffer.concat(pieces) : buf.subarray(0, at));
+}
+
+/** The opened bundle from its text: the header line checked. */
+function withHeader(file: string, sha256: string, data: Buffer): OpenedBundle {
+  const name = basename(file);
   // Line boundaries as byte offsets: rows are read off the bytes, not decoded to strings.
   let contentEnd = data.length;
   if (contentEnd > 0 && data[contentEnd - 1] === 0x0a) contentEnd--;

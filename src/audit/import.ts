@@ -151,6 +151,8 @@ export async function importFiles(
       store.startWriteBack();
     }, {
       nowMs: opts.nowMs,
+      // importPrepared has written a bundle's rows when it returns: their buffers go back to the worker.
+      recycle: true,
       onPrepared: (n, total, file) => opts.onProgress?.(t('audit.verify.progress', { n, total, file: basename(file) })),
     });
     store.commit();

@@ -10,8 +10,8 @@ import { canonicalJson, canonicalRowLength, layOutCanonicalRow, type RowChunks }
 import { clockReadingTextFine, reportReads } from './model.js';
 import { addDays } from './dates.js';
 import {
-  BundleRow, bundleRows, finishRead, openBundle, readBundle, rowIsJson, rowsRead, verifyBundle, verifyBundleRows,
-  type Bundle, type BundleEnd, type BundleEvent, type BundleHeader, type BundleVerdict,
+  BundleRow, bundleRows, finishRead, openBundle, openBundleInto, readBundle, rowIsJson, rowsRead, verifyBundle, verifyBundleRows,
+  type Bundle, type BundleEnd, type BundleEvent, type BundleHeader, type BundleVerdict, type OpenedBundle,
 } from './bundle.js';
 
 export interface PreparedBundle {
@@ -22,6 +22,8 @@ export interface PreparedBundle {
   verdict: BundleVerdict;
   /** The verified rows laid out for the store (null when the bundle does not verify). */
   rows: RowChunks | null;
+  /** The buffer the rows were laid out in, when it came from a worker's ArenaPool: given back once written. */
+  arena?: ArrayBuffer;
 }
 
 const COMMA = 0x2c;
@@ -88,23 +90,44 @@ function payloadTextOf(e: BundleEvent): string {
   }
 }
 
-/** A growing byte buffer with its own ArrayBuffer (handed to the main thread, not copied). */
+/**
+ * A growing run of bytes: at `start` of `buf` — a region of the bundle's arena (see streamFile),
+ * or, once outgrown or when there is none, an ArrayBuffer of its own. Either way the buffer is
+ * handed to the main thread, not copied. `length` counts from `start`.
+ */
 class Bytes {
   buf: Buffer;
+  start: number;
+  private limit: number;
   length = 0;
-  constructor(size: number) {
-    this.buf = Buffer.from(new ArrayBuffer(Math.max(1 << 16, size)));
+  constructor(size: number, region?: { buf: Buffer; start: number; size: number }) {
+    if (region) {
+      this.buf = region.buf;
+      this.start = region.start;
+      this.limit = region.start + region.size;
+    } else {
+      this.buf = Buffer.from(new ArrayBuffer(Math.max(1 << 16, size)));
+      this.start = 0;
+      this.limit = this.buf.length;
+    }
   }
+  /** The buffer, with room for `k` more bytes at start + length. */
   room(k: number): Buffer {
-    if (this.length + k > this.buf.length) {
-      const bigger = Buffer.from(new ArrayBuffer(Math.max(this.buf.length * 2, this.length + k)));
-      this.buf.copy(bigger, 0, 0, this.length);
+    if (this.start + this.length + k > this.limit) {
+      const bigger = Buffer.from(new ArrayBuffer(Math.max((this.limit - this.start) * 2, this.length + k)));
+      this.buf.copy(bigger, 0, this.start, this.start + this.length);
       this.buf = bigger;
+      this.start = 0;
+      this.limit = bigger.length;
     }
     return this.buf;
   }
+  /** Where the next byte goes in buf. */
+  get end(): number {
+    return this.start + this.length;
+  }
   view(): Uint8Array {
-    return this.buf.subarray(0, this.length);
+    return this.buf.subarray(this.start, this.start + this.length);
   }
 }
 
@@ -116,25 +139,30 @@ class Part {
   /** Byte range of each run's array: [open, end) at 2r, 2r + 1. */
   readonly runs: number[] = [];
 
-  constructor(size: number) {
-    this.bytes = new Bytes(size);
+  constructor(size: number, region?: { buf: Buffer; start: number; size: number }) {
+    this.bytes = new Bytes(size, region);
   }
 
   openRun(): void {
     this.runs.push(this.bytes.length);
-    this.bytes.room(1)[this.bytes.length++] = 0x5b; // [
+    this.bytes.room(1)[this.bytes.end] = 0x5b; // [
+    this.bytes.length++;
     this.inRun = 0;
   }
 
   closeRun(): void {
-    this.bytes.room(1)[this.bytes.length++] = 0x5d; // ]
+    this.bytes.room(1)[this.bytes.end] = 0x5d; // ]
+    this.bytes.length++;
     this.runs.push(this.bytes.length);
   }
 
-  /** Room for a row's text of up to `k` bytes; returns the buffer and where the text goes. */
+  /** Room for a row's text of up to `k` bytes (and a comma before it); returns the buffer, the text to go at bytes.end. */
   startRow(k: number): Buffer {
     const buf = this.bytes.room(k + 1);
-    if (this.inRun++ > 0) buf[this.bytes.length++] = COMMA;
+    if (this.inRun++ > 0) {
+      buf[this.bytes.end] = COMMA;
+      this.bytes.length++;
+    }
     return buf;
   }
 }
@@ -166,8 +194,11 @@ class Layout {
   private firstSeq = 0;
   private firstPrevHash = '';
 
-  /** `rows`: how many rows to expect (a hint); `bytes`: the bundle's size, room enough for both parts. */
-  constructor(rows: number, bytes: number) {
+  /**
+   * `rows`: how many rows to expect (a hint); `bytes`: the bundle's size, room enough for both
+   * parts; `arena`: the buffer holding the bundle's text, with room for each part after it.
+   */
+  constructor(rows: number, bytes: number, arena?: { buf: Buffer; report: number; other: number; size: number }) {
     const n = Math.max(16, rows);
     this.hashes = new Uint8Array(n * 32);
     this.hashView = Buffer.from(this.hashes.buffer);
@@ -176,8 +207,8 @@ class Layout {
     this.clock = new Uint8Array(n);
     this.rowStart = new Uint32Array(n);
     this.rowEnd = new Uint32Array(n);
-    this.report = new Part(bytes >> 1);
-    this.other = new Part(bytes >> 1);
+    this.report = new Part(bytes >> 1, arena && { buf: arena.buf, start: arena.report, size: arena.size });
+    this.other = new Part(bytes >> 1, arena && { buf: arena.buf, start: arena.other, size: arena.size });
   }
 
   private grow(): void {
@@ -235,7 +266,7 @@ class Layout {
       const k = canonicalRowLength(e);
       const items = to.startRow(k + 64);
       const at = (this.rowStart[i] = to.bytes.length);
-      e.ownHash = layOutCanonicalRow(items, at, e.src, e, e.prevHashAt);
+      e.ownHash = layOutCanonicalRow(items, to.bytes.end, e.src, e, e.prevHashAt);
       this.rowEnd[i] = to.bytes.length = at + k;
     } else {
       const q = JSON.stringify;
@@ -243,7 +274,7 @@ class Layout {
       const k = Buffer.byteLength(text, 'utf8');
       const items = to.startRow(k);
       this.rowStart[i] = to.bytes.length;
-      this.rowEnd[i] = to.bytes.length += items.write(text, to.bytes.length, k, 'utf8');
+      this.rowEnd[i] = to.bytes.length += items.write(text, to.bytes.end, k, 'utf8');
     }
   }
 
@@ -288,10 +319,56 @@ export function prepareBundle(b: Bundle, opts: { publicKeys?: string[] } = {}): 
  * finds wrong (LoaxaError, exit 1), as readBundle does.
  */
 export function streamFile(file: string, nowMs = Date.now()): PreparedBundle {
-  const o = openBundle(file);
+  return streamOpened(openBundle(file), nowMs);
+}
+
+/** Room after a bundle's text of `size` bytes for both parts laid out from it (each at most the text's size: a row's store text is its line less the hashes). */
+const partRoom = (size: number) => size + (1 << 16);
+
+/**
+ * Buffers a worker thread has used before, given back by the main thread once it has written
+ * what was laid out in them: their pages are already in memory (see openBundleInto).
+ */
+export class ArenaPool {
+  private readonly free: ArrayBuffer[] = [];
+  take(bytes: number): Buffer {
+    const i = this.free.findIndex((b) => b.byteLength >= bytes);
+    if (i >= 0) return Buffer.from(this.free.splice(i, 1)[0]!);
+    // A little over: the next bundle, a few days longer, fits too.
+    return Buffer.from(new ArrayBuffer(Math.ceil(bytes * 1.125)));
+  }
+  give(b: ArrayBuffer): void {
+    if (this.free.length < 3) this.free.push(b);
+  }
+}
+
+/**
+ * streamFile, the bundle's text and both parts laid out from it in one buffer from `pool` —
+ * a row's pieces are then moved within it, ~3× cheaper than copies between buffers — which
+ * the prepared bundle carries as `arena` for the main thread to give back.
+ */
+export async function streamFileInto(file: string, pool: ArenaPool, nowMs = Date.now()): Promise<PreparedBundle> {
+  let taken: Buffer | null = null;
+  const o = await openBundleInto(file, (size) => 2 * partRoom(size), (bytes) => (taken = pool.take(bytes)));
+  const buf = taken as Buffer | null;
+  // The text at the start of the buffer taken (not when it came out some other way).
+  if (!buf || o.data.buffer !== buf.buffer || o.data.byteOffset !== 0) {
+    if (buf) pool.give(buf.buffer as ArrayBuffer);
+    return streamOpened(o, nowMs);
+  }
+  const size = o.data.length;
+  const room = partRoom(size);
+  const p = streamOpened(o, nowMs, { buf, report: size, other: size + room, size: room });
+  if (!p.rows) pool.give(buf.buffer as ArrayBuffer);
+  else p.arena = buf.buffer as ArrayBuffer;
+  return p;
+}
+
+function streamOpened(o: OpenedBundle, nowMs: number, arena?: { buf: Buffer; report: number; other: number; size: number }): PreparedBundle {
+  const file = o.file;
   const read = rowsRead();
   const hint = typeof o.header.events === 'number' && o.header.events > 0 && o.header.events < 1 << 24 ? o.header.events : 1024;
-  const layout = new Layout(hint, o.data.length);
+  const layout = new Layout(hint, o.data.length, arena);
   const rows = bundleRows(o, read, { checkPayloads: false, onRow: (e) => layout.add(e) });
   const verdict = verifyBundleRows(file, o.header, rows, () => finishRead(o, read, nowMs));
   return { file, sha256: o.sha256, header: o.header, end: read.end!, verdict: { ...verdict, result: null }, rows: verdict.ok ? layout.finish() : null };
@@ -312,11 +389,25 @@ export function prepareFile(file: string, nowMs = Date.now()): PreparedBundle {
   return prepareBundle(readBundle(file, nowMs, { checkPayloads: false }));
 }
 
+/** prepareFile in a worker thread, laying rows out in buffers from `pool` (streamFileInto). */
+export async function prepareFileInto(file: string, pool: ArenaPool, nowMs = Date.now()): Promise<PreparedBundle> {
+  try {
+    const p = await streamFileInto(file, pool, nowMs);
+    if (p.verdict.ok) return p;
+  } catch (e) {
+    if (!(e instanceof LoaxaError)) throw e;
+  }
+  return prepareBundle(readBundle(file, nowMs, { checkPayloads: false }));
+}
+
 /** The buffers of a prepared bundle, handed over to another thread rather than copied. */
 export function transferables(p: PreparedBundle): ArrayBuffer[] {
   if (!p.rows) return [];
   const r = p.rows;
-  return [r.hashes, r.seals, r.inReport, r.clock, r.rowStart, r.rowEnd, r.reportItems, r.reportRuns, r.otherItems, r.otherRuns].map((a) => a.buffer) as ArrayBuffer[];
+  // Both parts may lie in one buffer (the bundle's arena): each buffer is listed once.
+  const buffers = new Set<ArrayBufferLike>([r.hashes, r.seals, r.inReport, r.clock, r.rowStart, r.rowEnd, r.reportItems, r.reportRuns, r.otherItems, r.otherRuns].map((a) => a.buffer));
+  if (p.arena) buffers.add(p.arena);
+  return [...buffers] as ArrayBuffer[];
 }
 
 interface WorkerReply {
@@ -334,10 +425,12 @@ interface WorkerReply {
 export async function prepareFilesInOrder(
   files: string[],
   onEach: (prepared: PreparedBundle, index: number) => void,
-  opts: { nowMs?: number; onPrepared?: (done: number, total: number, file: string) => void; threads?: number } = {},
+  opts: { nowMs?: number; onPrepared?: (done: number, total: number, file: string) => void; threads?: number; recycle?: boolean } = {},
 ): Promise<void> {
   const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), files.length));
   const results: Array<WorkerReply | undefined> = new Array(files.length);
+  /** The worker that prepared each file, to give its buffer back to (opts.recycle: onEach is done with a bundle when it returns). */
+  const preparedBy: Array<{ postMessage(m: unknown, transfer: ArrayBuffer[]): void } | undefined> = new Array(files.length);
   let done = 0;
   let delivered = 0;
   let failure: unknown = null;
@@ -355,6 +448,9 @@ export async function prepareFilesInOrder(
         failure = e;
         return;
       }
+      const arena = r.prepared!.arena;
+      if (opts.recycle && arena && preparedBy[delivered]) preparedBy[delivered]!.postMessage({ recycle: arena }, [arena]);
+      preparedBy[delivered] = undefined;
       delivered++;
     }
   };
@@ -392,6 +488,7 @@ export async function prepareFilesInOrder(
         };
         worker.on('message', (reply: WorkerReply) => {
           results[reply.index] = reply;
+          preparedBy[reply.index] = worker;
           opts.onPrepared?.(++done, files.length, files[reply.index]!);
           feed(); // give the worker its next file before writing this one here
           deliver();

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { runLoaxa, tempDir } from '../helpers/cli.js';
 import { buildScenario, TRUTH, type Scenario } from './scenario.js';
 import { buildReport, renderCsv, reportsFromStore } from '../../src/audit/index.js';
 // The compiled modules (built by the global setup): importFiles verifies in worker threads, which load dist/.
-import { importFiles } from '../../dist/audit/index.js';
+import { importBundleFile, importFiles } from '../../dist/audit/index.js';
 import { openDistrictStore as openCompiledStore } from '../../dist/journal/index.js';
 import { getLang, setLang } from '../../src/i18n/index.js';
 import { openDistrictStore } from '../../src/journal/index.js';
@@ -235,6 +236,38 @@ describe('audit import: the district store', () => {
     }
     expect(openOnStore()).toBe(0);
     expect(JSON.parse((await runLoaxa(['audit', 'stations', '--store', runStore, '--json'])).stdout)[0].daysCovered).toBe(7);
+  });
+
+  it('a run of many gzip bundles (buffers handed back to the worker threads and used again, one file in two gzip members) stores what importing them one by one stores', async () => {
+    const files = [
+      await exportRange(sc.db, '2026-11-09', '2026-11-10', 'a.jsonl.gz'),
+      await exportRange(sc.db, '2026-11-11', '2026-11-12', 'b.jsonl.gz'),
+      await exportRange(sc.db, '2026-11-13', '2026-11-13', 'c.jsonl.gz'),
+      await exportRange(sc.db, '2026-11-14', '2026-11-14', 'd.jsonl.gz'),
+      await exportRange(sc.db, '2026-11-15', '2026-11-15', 'e.jsonl.gz'),
+    ];
+    // Two gzip members: the trailer gives only the last one's size, so the text runs past it.
+    const text = gunzipSync(readFileSync(files[1]!));
+    const half = text.indexOf(0x0a, text.length >> 1) + 1;
+    writeFileSync(files[1]!, Buffer.concat([gzipSync(text.subarray(0, half)), gzipSync(text.subarray(half))]));
+    const nowMs = Date.now();
+    const inRun = join(tmp.dir, 'run-of-five.db');
+    const oneByOne = join(tmp.dir, 'one-by-one.db');
+    const a = openCompiledStore(inRun, { create: true });
+    try {
+      const outcomes = await importFiles(a, files, { trustNewKey: true, nowMs });
+      expect(outcomes.map((o) => o.status)).toEqual(['imported', 'imported', 'imported', 'imported', 'imported']);
+    } finally {
+      a.close();
+    }
+    const b = openCompiledStore(oneByOne, { create: true });
+    try {
+      for (const f of files) expect(importBundleFile(b, f, { trustNewKey: true, nowMs }).status).toBe('imported');
+    } finally {
+      b.close();
+    }
+    expect(dump(inRun)).toBe(dump(oneByOne));
+    expect(JSON.parse((await runLoaxa(['audit', 'stations', '--store', inRun, '--json'])).stdout)[0].daysCovered).toBe(7);
   });
 
   it('a district of several stations: listed, and reported station by station with the same truth', async () => {
