@@ -36,6 +36,40 @@ describe('station keys', () => {
     expect(jm.fingerprint(Buffer.from(made.publicKeyBase64, 'base64'))).toBe(made.fingerprint);
   });
 
+  it('checks signatures the same with libsodium (used here) and with node:crypto: good ones pass, altered ones fail', () => {
+    const made = jm.initStationKeys(join(dir, 'keys'));
+    const other = jm.initStationKeys(join(dir, 'other'));
+    const text = 'xa-01|2026-11-09|42|' + 'ab'.repeat(32);
+    const signature = jm.signText(made.privateKey, text);
+    const flipped = Buffer.from(signature, 'base64');
+    flipped[10]! ^= 1;
+    const cases: Array<[string, string, string, boolean]> = [
+      [made.publicKeyBase64, text, signature, true],
+      [readFileSync(made.publicPath, 'utf8'), text, signature, true],
+      [made.publicKeyBase64, text + ' ', signature, false],
+      [made.publicKeyBase64, text, flipped.toString('base64'), false],
+      [other.publicKeyBase64, text, signature, false],
+      [made.publicKeyBase64, text, signature.slice(0, 40), false],
+      [made.publicKeyBase64, text, 'not a signature', false],
+      ['AAAA', text, signature, false],
+    ];
+    const saved = process.env.LOAXA_ED25519;
+    try {
+      delete process.env.LOAXA_ED25519;
+      expect(jm.ed25519Backend({ reread: true })).toBe('libsodium');
+      const fast = cases.map(([k, m, sig]) => jm.verifyText(k, m, sig));
+      process.env.LOAXA_ED25519 = 'node';
+      expect(jm.ed25519Backend({ reread: true })).toBe('node:crypto');
+      const plain = cases.map(([k, m, sig]) => jm.verifyText(k, m, sig));
+      expect(fast).toEqual(cases.map((c) => c[3]));
+      expect(plain).toEqual(fast);
+    } finally {
+      if (saved === undefined) delete process.env.LOAXA_ED25519;
+      else process.env.LOAXA_ED25519 = saved;
+      jm.ed25519Backend({ reread: true });
+    }
+  });
+
   it('refuses a private key that group or others can read, like ssh', () => {
     const keysDir = join(dir, 'keys');
     const made = jm.initStationKeys(keysDir);
