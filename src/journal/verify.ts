@@ -156,6 +156,25 @@ function withSeq(ev: StoredEvent, seq: number): StoredEvent {
   }
 }
 
+/** Row hashes (lower-case hex, as checked) kept as bytes, 32 a row. */
+class HashBytes {
+  private buf = Buffer.allocUnsafe(32 * 1024);
+  private n = 0;
+  push(hex: string): void {
+    if ((this.n + 1) * 32 > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+      this.buf.copy(bigger, 0, 0, this.n * 32);
+      this.buf = bigger;
+    }
+    this.buf.write(hex, this.n * 32, 32, 'hex');
+    this.n++;
+  }
+  /** Row i's hash as hex; undefined when there is no row i (as an array would answer). */
+  hex(i: number): string | undefined {
+    return Number.isInteger(i) && i >= 0 && i < this.n ? this.buf.toString('hex', i * 32, i * 32 + 32) : undefined;
+  }
+}
+
 /** Verify the chain and the seals of events given in stored order. */
 export function verifyEvents(events: Iterable<JournalEvent>, opts: VerifyOptions = {}): VerifyResult {
   const trusted = [...(opts.publicKeys ?? [])].map((k) => publicKeyBase64(k));
@@ -178,8 +197,12 @@ export function verifyEvents(events: Iterable<JournalEvent>, opts: VerifyOptions
   /** The last row accepted (for the head and for classify()); rows are kept by reference, not copied per row. */
   let prev: StoredEvent | null = null;
   let firstKey: string | null = null;
-  /** Hashes of the rows accepted, row i (seq firstSeq + i) at i: rows are consecutive. */
-  const hashes: string[] = [];
+  /**
+   * Hashes of the rows accepted, row i (seq firstSeq + i) as 32 bytes at i * 32: rows are
+   * consecutive. Bytes, not the hex texts: a year's 60,000 texts kept to the end are old-
+   * generation garbage to mark again and again (verifying a dense bundle took ~10 % longer).
+   */
+  const hashes = new HashBytes();
   const dayLast = new Map<string, number>();
   const sealed = new Map<string, number>();
 
@@ -259,7 +282,7 @@ export function verifyEvents(events: Iterable<JournalEvent>, opts: VerifyOptions
         return stop(fail(ev.seq, 'seal-mismatch', `seal ${ev.seq} covers rows after itself`, { date: p.date }));
       }
       // A seal over rows before a partial bundle's start cannot be matched; its signature still was.
-      if (p.lastSeq >= firstSeq && hashes[p.lastSeq - firstSeq] !== p.headHash) {
+      if (p.lastSeq >= firstSeq && hashes.hex(p.lastSeq - firstSeq) !== p.headHash) {
         return stop(fail(ev.seq, 'seal-mismatch', `seal ${ev.seq} signed a head hash for seq ${p.lastSeq} that is not in this chain`, { date: p.date, lastSeq: p.lastSeq }));
       }
       sealed.set(p.date, Math.max(sealed.get(p.date) ?? 0, p.lastSeq));
