@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync, statSync, existsSync, readFileSync, writeFileSync,
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
+import { gzipSync, gunzipSync } from 'node:zlib';
 import os from 'node:os';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { Worker, isMainThread, workerData, parentPort } from 'node:worker_threads';
@@ -215,6 +216,27 @@ const both = (r) => (r.cpuMs === null || r.cpuMs === undefined ? s(r.ms) : `${s(
 const range = (all) => all.map((ms) => (ms / 1000).toFixed(2)).join(' · ') + ' s';
 const met = (ms, target) => (ms < target ? 'met' : '**missed**');
 
+// A fixed piece of work, the same every run and none of it loaxa's (gunzip, JSON, SHA-256 over
+// ~2.4 MB of slot-like text, 5 times, one thread; the best of 3): its time says how fast the
+// machine was while the steps ran. Here it drifts ±10–20 % within an hour, and so do the steps.
+const referenceText = Buffer.from(JSON.stringify(Array.from({ length: 20_000 }, (_, i) => ({
+  seq: i, title: `Bản tin xã ${i}`, at: `2025-01-01T05:${String(i % 60).padStart(2, '0')}:00+07:00`, zones: ['ap-1', 'ap-2', 'cho'], seconds: 600 + (i % 7),
+}))));
+const referenceGz = gzipSync(referenceText);
+function referenceMs() {
+  const once = () => {
+    const t0 = process.hrtime.bigint();
+    for (let k = 0; k < 5; k++) {
+      gunzipSync(referenceGz);
+      JSON.parse(referenceText.toString('utf8'));
+      for (let i = 0; i + 512 <= referenceText.length; i += 512) hash('sha256', referenceText.subarray(i, i + 512), 'hex');
+    }
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  once(); // compiled and warm before it counts
+  return Math.min(once(), once(), once());
+}
+
 async function measure(root, density) {
   const journal = await import(pathToFileURL(join(root, 'dist/journal/index.js')).href);
   const audit = await import(pathToFileURL(join(root, 'dist/audit/index.js')).href);
@@ -222,6 +244,7 @@ async function measure(root, density) {
   const dir = mkdtempSync(join(tmpdir(), 'loaxa-bench-audit-'));
   try {
     const load0 = os.loadavg()[0];
+    const reference0 = referenceMs();
     // In-process: import the district (read + verify + check against the store + insert), then report it.
     const storePath = join(dir, 'huyen.db');
     const imp = await time(async () => {
@@ -283,8 +306,9 @@ async function measure(root, density) {
     const cliOne = median(cliOneRounds, (r) => r.ms);
     const cliOneDb = median(cliOneDbRounds, (r) => r.ms);
     const load1 = os.loadavg()[0];
+    const reference1 = referenceMs();
     return {
-      density, fx, imp, reportAll, oneStore, oneDb, oneVerify, cliImport, cliReport, cliOne, cliOneDb, storeBytes, load0, load1,
+      density, fx, imp, reportAll, oneStore, oneDb, oneVerify, cliImport, cliReport, cliOne, cliOneDb, storeBytes, load0, load1, reference0, reference1,
       cliDistrictRange, cliOneRange: cliOneRounds.map((r) => r.ms), cliOneDbRange: cliOneDbRounds.map((r) => r.ms),
     };
   } finally {
@@ -321,6 +345,7 @@ export default async function ({ root }) {
     `| import rate in-process | ${col((r) => `${Math.round((r.fx.eventsPerStation * STATIONS) / (r.imp.ms / 1000)).toLocaleString('en')} events/s`)} | — |`,
     `| district store size | ${col((r) => `${(r.storeBytes / 2 ** 20).toFixed(0)} MiB`)} | — |`,
     `| load average (1 min) at start / end of the timed steps (this benchmark's own threads count: up to 3) | ${col((r) => `${r.load0.toFixed(1)} / ${r.load1.toFixed(1)}`)} | — |`,
+    `| machine speed: a fixed reference work (gunzip, JSON, SHA-256 of ~2.4 MB, 5 times, best of 3; none of it loaxa's) at start / end of the timed steps — higher is a slower machine at the time | ${col((r) => `${r.reference0.toFixed(0)} ms / ${r.reference1.toFixed(0)} ms`)} | — |`,
     '',
     `Fixtures (journals through the journal API, then \`exportBundle\`) are generated once and cached under bench/out/: ` +
       results.map((r) => `${r.density.name} ${r.fx.generated === null ? 'from the cache' : `generated in ${s(r.fx.generated)}`}`).join(', ') + '. ' +
