@@ -445,7 +445,11 @@ const gzipError = (file: string, e: unknown) => new LoaxaError('audit.bundle.tru
 /** Open a bundle: read, gunzip, check the header. Throws LoaxaError (exit 1) for anything that is not a bundle. */
 export function openBundle(file: string): OpenedBundle {
   const raw = readRaw(file);
-  const sha256 = createHash('sha256').update(raw).digest('hex');
+  return openRead(file, raw, createHash('sha256').update(raw).digest('hex'));
+}
+
+/** openBundle of a file's bytes already read. */
+function openRead(file: string, raw: Buffer, sha256: string): OpenedBundle {
   let data = raw;
   if (isGzip(raw)) {
     try {
@@ -469,7 +473,7 @@ export async function openBundleInto(file: string, spare: (size: number) => numb
   const raw = readRaw(file);
   const sha256 = createHash('sha256').update(raw).digest('hex');
   const size = isGzip(raw) ? inflatedSize(raw) : null;
-  if (size === null) return openBundle(file);
+  if (size === null) return openRead(file, raw, sha256);
   const buf = into(size + spare(size));
   const pieces: Buffer[] = [];
   let at = 0;

@@ -148,8 +148,7 @@ export function verifyText(publicKey: PublicKeyLike, text: string, signatureBase
     const signature = Buffer.from(signatureBase64, 'base64');
     const fast = sodiumVerify();
     if (fast) {
-      const raw = rawPublicKey(publicKey);
-      return signature.length === 64 && raw.length === 32 && fast(signature, Buffer.from(text, 'utf8'), raw);
+      return signature.length === 64 && fast(signature, Buffer.from(text, 'utf8'), rawPublicKey(publicKey));
     }
     return verify(null, Buffer.from(text, 'utf8'), toPublicKey(publicKey), signature);
   } catch {
