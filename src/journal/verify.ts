@@ -133,6 +133,8 @@ export type StoredEvent = JournalEvent & {
    * the chain expects, so the comparison with `hash` stays here.
    */
   ownHash?: string;
+  /** The row's local date (`local` cut to 10 characters), when the reader has it already. */
+  day?: string;
 };
 
 function safeHash(prevHash: string, ev: StoredEvent): string | null {
@@ -175,53 +177,148 @@ class HashBytes {
   }
 }
 
-/** Verify the chain and the seals of events given in stored order. */
-export function verifyEvents(events: Iterable<JournalEvent>, opts: VerifyOptions = {}): VerifyResult {
-  const trusted = [...(opts.publicKeys ?? [])].map((k) => publicKeyBase64(k));
-  const trustedSet = new Set<PublicKeyLike>(trusted);
-  const result: VerifyResult = {
-    ok: true,
-    events: 0,
-    days: 0,
-    seals: 0,
-    firstSeq: null,
-    head: null,
-    firstDate: null,
-    lastDate: null,
-    keyFingerprint: trusted.length ? fingerprint(trusted[0]!) : null,
-    keySource: trusted.length ? 'given' : null,
-    openDay: null,
-  };
-  let prevHash = opts.startPrevHash ?? GENESIS_HASH;
-  let expectedSeq: number | undefined = opts.startSeq ?? (prevHash === GENESIS_HASH ? 1 : undefined);
-  /** The last row accepted (for the head and for classify()); rows are kept by reference, not copied per row. */
-  let prev: StoredEvent | null = null;
-  let firstKey: string | null = null;
+/**
+ * The chain rules applied row by row, as rows are pushed to it (no iterator in between): a
+ * reader that holds rows in place — a bundle read off its bytes — pushes one reused object.
+ * push() says whether a row fits; verifyEvents names what is wrong with one that does not.
+ */
+export class ChainVerifier {
+  private readonly trusted: string[];
+  private readonly trustedSet: Set<PublicKeyLike>;
+  readonly result: VerifyResult;
+  private prevHash: string;
+  private expectedSeq: number | undefined;
+  /** The last row accepted, as scalars (a pushed object may be reused for the next row). */
+  private havePrev = false;
+  private prevSeq = 0;
+  private prevPrevHash = '';
+  private firstKey: string | null = null;
   /**
    * Hashes of the rows accepted, row i (seq firstSeq + i) as 32 bytes at i * 32: rows are
    * consecutive. Bytes, not the hex texts: a year's 60,000 texts kept to the end are old-
    * generation garbage to mark again and again (verifying a dense bundle took ~10 % longer).
+   * None when the reader keeps them itself (`hashOfRow`).
    */
-  const hashes = new HashBytes();
-  const dayLast = new Map<string, number>();
-  const sealed = new Map<string, number>();
+  private readonly hashes: HashBytes | null;
+  private readonly hashOfRow: (i: number) => string | undefined;
+  private readonly dayLast = new Map<string, number>();
+  private readonly sealed = new Map<string, number>();
+  private readonly exempt: ReadonlySet<string>;
+  private readonly requireSeals: boolean;
+  private currentDay: string | null = null;
 
-  const it = events[Symbol.iterator]();
-  const summarise = (): string[] => {
-    const days = [...dayLast.keys()].sort();
+  /**
+   * `hashOfRow`: the hash (lower-case hex) of accepted row i (0: the first pushed), when the
+   * reader keeps the rows' hashes itself — undefined for a row not accepted yet.
+   */
+  constructor(opts: VerifyOptions = {}, hashOfRow?: (i: number) => string | undefined) {
+    this.trusted = [...(opts.publicKeys ?? [])].map((k) => publicKeyBase64(k));
+    this.trustedSet = new Set<PublicKeyLike>(this.trusted);
+    this.result = {
+      ok: true,
+      events: 0,
+      days: 0,
+      seals: 0,
+      firstSeq: null,
+      head: null,
+      firstDate: null,
+      lastDate: null,
+      keyFingerprint: this.trusted.length ? fingerprint(this.trusted[0]!) : null,
+      keySource: this.trusted.length ? 'given' : null,
+      openDay: null,
+    };
+    this.prevHash = opts.startPrevHash ?? GENESIS_HASH;
+    this.expectedSeq = opts.startSeq ?? (this.prevHash === GENESIS_HASH ? 1 : undefined);
+    this.exempt = opts.exemptDays instanceof Set ? opts.exemptDays : new Set(opts.exemptDays ?? []);
+    this.requireSeals = opts.requireSeals !== false;
+    if (hashOfRow) {
+      this.hashes = null;
+      this.hashOfRow = hashOfRow;
+    } else {
+      const hashes = (this.hashes = new HashBytes());
+      this.hashOfRow = (i) => hashes.hex(i);
+    }
+  }
+
+  /**
+   * Check the next row. null: it fits, and is accepted. 'unlinked': it does not follow the
+   * chain (seq, prev_hash or its own hash): verifyEvents tells why from the rows after it.
+   * A failure: a seal that does not check out. Nothing is accepted after a row that does not fit.
+   */
+  push(ev: StoredEvent): VerifyFailure | 'unlinked' | null {
+    const result = this.result;
+    if (this.expectedSeq === undefined) this.expectedSeq = ev.seq;
+    if (ev.seq !== this.expectedSeq || ev.prevHash !== this.prevHash || safeHash(ev.prevHash, ev) !== ev.hash) return 'unlinked';
+    if (result.firstSeq === null) result.firstSeq = ev.seq;
+    const currentDay = this.currentDay;
+    // Rows of one day come together: reuse the day's string rather than cutting a new one per row.
+    const day: string =
+      ev.day ?? (typeof ev.local !== 'string' ? '' : currentDay !== null && currentDay.length === 10 && ev.local.startsWith(currentDay) ? currentDay : ev.local.slice(0, 10));
+    if (ev.type === 'seal') {
+      const p = (ev.payloadJson !== undefined ? JSON.parse(ev.payloadJson) : ev.payload) as SealPayload;
+      const trusted = this.trusted;
+      const check = verifySeal(p, trusted.length ? this.trustedSet : undefined);
+      if (!check.ok) {
+        const detail = check.problem === 'seal-wrong-key' ? `seal ${ev.seq} is signed by another key` : `seal ${ev.seq} has a bad ${check.reason}`;
+        return fail(ev.seq, check.problem, detail, { reason: check.reason, date: String(p?.date ?? '') });
+      }
+      if (!trusted.length) {
+        if (this.firstKey === null) {
+          this.firstKey = check.publicKey;
+          result.keyFingerprint = fingerprint(check.publicKey);
+          result.keySource = 'first-seen';
+        } else if (check.publicKey !== this.firstKey) {
+          return fail(ev.seq, 'seal-wrong-key', `seal ${ev.seq} is signed by another key than the earlier seals`, { reason: 'untrusted-key', date: p.date });
+        }
+      }
+      if (p.station !== ev.station) {
+        return fail(ev.seq, 'seal-mismatch', `seal ${ev.seq} names station ${p.station}`, { date: p.date });
+      }
+      const firstSeq = result.firstSeq;
+      if (p.lastSeq >= ev.seq) {
+        return fail(ev.seq, 'seal-mismatch', `seal ${ev.seq} covers rows after itself`, { date: p.date });
+      }
+      // A seal over rows before a partial bundle's start cannot be matched; its signature still was.
+      if (p.lastSeq >= firstSeq && (Number.isInteger(p.lastSeq) ? this.hashOfRow(p.lastSeq - firstSeq) : undefined) !== p.headHash) {
+        return fail(ev.seq, 'seal-mismatch', `seal ${ev.seq} signed a head hash for seq ${p.lastSeq} that is not in this chain`, { date: p.date, lastSeq: p.lastSeq });
+      }
+      this.sealed.set(p.date, Math.max(this.sealed.get(p.date) ?? 0, p.lastSeq));
+      result.seals++;
+    } else if (day) {
+      this.dayLast.set(day, ev.seq);
+    }
+    if (day) this.currentDay = day;
+    this.hashes?.push(ev.hash);
+    result.events++;
+    this.havePrev = true;
+    this.prevSeq = ev.seq;
+    this.prevPrevHash = ev.prevHash;
+    this.prevHash = ev.hash;
+    this.expectedSeq = ev.seq + 1;
+    return null;
+  }
+
+  /** What is wrong with `ev`, a row push() found 'unlinked', seen with the rows after it. */
+  classify(ev: StoredEvent, rest: Link[]): VerifyFailure {
+    return classify(ev, this.expectedSeq!, this.prevHash, this.havePrev ? { seq: this.prevSeq, hash: this.prevHash, prevHash: this.prevPrevHash } : null, rest);
+  }
+
+  private summarise(): string[] {
+    const result = this.result;
+    const days = [...this.dayLast.keys()].sort();
     result.days = days.length;
     result.firstDate = days[0] ?? null;
     result.lastDate = days[days.length - 1] ?? null;
     return days;
-  };
-  const exempt: ReadonlySet<string> = opts.exemptDays instanceof Set ? opts.exemptDays : new Set(opts.exemptDays ?? []);
+  }
+
   /** The earliest day, before `currentDay`, whose events no seal covers (by the seq of its last event). */
-  const firstUnsealed = (currentDay: string | null): VerifyFailure | undefined => {
-    if (opts.requireSeals === false) return undefined;
+  private firstUnsealed(currentDay: string | null): VerifyFailure | undefined {
+    if (!this.requireSeals) return undefined;
     let worst: VerifyFailure | undefined;
-    for (const [day, last] of dayLast) {
-      if (currentDay === null || day >= currentDay || exempt.has(day)) continue;
-      const cover = sealed.get(day);
+    for (const [day, last] of this.dayLast) {
+      if (currentDay === null || day >= currentDay || this.exempt.has(day)) continue;
+      const cover = this.sealed.get(day);
       if (cover !== undefined && cover >= last) continue;
       if (!worst || last < worst.seq) {
         worst =
@@ -231,83 +328,60 @@ export function verifyEvents(events: Iterable<JournalEvent>, opts: VerifyOptions
       }
     }
     return worst;
-  };
-  let currentDay: string | null = null;
-  const stop = (failure: VerifyFailure): VerifyResult => {
-    it.return?.(); // release the source (e.g. an open SQLite statement) when stopping early
+  }
+
+  private head(): VerifyResult['head'] {
+    return this.havePrev ? { seq: this.prevSeq, hash: this.prevHash } : null;
+  }
+
+  /** The result once a row has failed (nothing after it is checked). */
+  stop(failure: VerifyFailure): VerifyResult {
+    const result = this.result;
     // A seal that fails for a later day than an unsealed one: the unsealed day is the earlier fault
     // (e.g. a seal removed, the rest renumbered and re-hashed). Chain faults are always named as found:
     // the daemon may legitimately seal a past day after a later day's first rows.
-    const earlier = failure.problem.startsWith('seal-') ? firstUnsealed(currentDay) : undefined;
+    const earlier = failure.problem.startsWith('seal-') ? this.firstUnsealed(this.currentDay) : undefined;
     const sealDate = String(failure.params.date ?? '');
     result.ok = false;
     result.firstBad = earlier && earlier.seq < failure.seq && String(earlier.params.date) < sealDate ? earlier : failure;
-    result.head = prev && { seq: prev.seq, hash: prev.hash };
-    summarise();
+    result.head = this.head();
+    this.summarise();
     return result;
-  };
+  }
 
+  /** The result once every row has been pushed and accepted: every past day must be sealed. */
+  finish(): VerifyResult {
+    const result = this.result;
+    result.head = this.head();
+    const days = this.summarise();
+    const lastDay = days[days.length - 1] ?? null;
+    if (lastDay && (this.sealed.get(lastDay) ?? 0) < this.dayLast.get(lastDay)!) result.openDay = lastDay;
+    const unsealed = this.firstUnsealed(lastDay);
+    if (unsealed) {
+      result.ok = false;
+      result.firstBad = unsealed;
+    }
+    return result;
+  }
+}
+
+/** Verify the chain and the seals of events given in stored order. */
+export function verifyEvents(events: Iterable<JournalEvent>, opts: VerifyOptions = {}): VerifyResult {
+  const verifier = new ChainVerifier(opts);
+  const it = events[Symbol.iterator]();
   for (let step = it.next(); !step.done; step = it.next()) {
     const ev = step.value as StoredEvent;
-    if (expectedSeq === undefined) expectedSeq = ev.seq;
-    if (ev.seq !== expectedSeq || ev.prevHash !== prevHash || safeHash(ev.prevHash, ev) !== ev.hash) {
+    const bad = verifier.push(ev);
+    if (bad === null) continue;
+    if (bad === 'unlinked') {
       const rest: Link[] = [];
       for (let s = it.next(); !s.done; s = it.next()) rest.push({ seq: s.value.seq, hash: s.value.hash, prevHash: s.value.prevHash });
-      return stop(classify(ev, expectedSeq, prevHash, prev && { seq: prev.seq, hash: prev.hash, prevHash: prev.prevHash }, rest));
+      return verifier.stop(verifier.classify(ev, rest));
     }
-    if (result.firstSeq === null) result.firstSeq = ev.seq;
-    // Rows of one day come together: reuse the day's string rather than cutting a new one per row.
-    const day: string = typeof ev.local !== 'string' ? '' : currentDay !== null && currentDay.length === 10 && ev.local.startsWith(currentDay) ? currentDay : ev.local.slice(0, 10);
-    if (ev.type === 'seal') {
-      const p = (ev.payloadJson !== undefined ? JSON.parse(ev.payloadJson) : ev.payload) as SealPayload;
-      const check = verifySeal(p, trusted.length ? trustedSet : undefined);
-      if (!check.ok) {
-        const detail = check.problem === 'seal-wrong-key' ? `seal ${ev.seq} is signed by another key` : `seal ${ev.seq} has a bad ${check.reason}`;
-        return stop(fail(ev.seq, check.problem, detail, { reason: check.reason, date: String(p?.date ?? '') }));
-      }
-      if (!trusted.length) {
-        if (firstKey === null) {
-          firstKey = check.publicKey;
-          result.keyFingerprint = fingerprint(firstKey);
-          result.keySource = 'first-seen';
-        } else if (check.publicKey !== firstKey) {
-          return stop(fail(ev.seq, 'seal-wrong-key', `seal ${ev.seq} is signed by another key than the earlier seals`, { reason: 'untrusted-key', date: p.date }));
-        }
-      }
-      if (p.station !== ev.station) {
-        return stop(fail(ev.seq, 'seal-mismatch', `seal ${ev.seq} names station ${p.station}`, { date: p.date }));
-      }
-      const firstSeq = result.firstSeq;
-      if (p.lastSeq >= ev.seq) {
-        return stop(fail(ev.seq, 'seal-mismatch', `seal ${ev.seq} covers rows after itself`, { date: p.date }));
-      }
-      // A seal over rows before a partial bundle's start cannot be matched; its signature still was.
-      if (p.lastSeq >= firstSeq && hashes.hex(p.lastSeq - firstSeq) !== p.headHash) {
-        return stop(fail(ev.seq, 'seal-mismatch', `seal ${ev.seq} signed a head hash for seq ${p.lastSeq} that is not in this chain`, { date: p.date, lastSeq: p.lastSeq }));
-      }
-      sealed.set(p.date, Math.max(sealed.get(p.date) ?? 0, p.lastSeq));
-      result.seals++;
-    } else if (day) {
-      dayLast.set(day, ev.seq);
-    }
-    if (day) currentDay = day;
-    hashes.push(ev.hash);
-    result.events++;
-    prev = ev;
-    prevHash = ev.hash;
-    expectedSeq = ev.seq + 1;
+    it.return?.(); // release the source (e.g. an open SQLite statement) when stopping early
+    return verifier.stop(bad);
   }
-
-  result.head = prev && { seq: prev.seq, hash: prev.hash };
-  const days = summarise();
-  const lastDay = days[days.length - 1] ?? null;
-  if (lastDay && (sealed.get(lastDay) ?? 0) < dayLast.get(lastDay)!) result.openDay = lastDay;
-  const unsealed = firstUnsealed(lastDay);
-  if (unsealed) {
-    result.ok = false;
-    result.firstBad = unsealed;
-  }
-  return result;
+  return verifier.finish();
 }
 
 export interface VerifyJournalOptions {
