@@ -13,7 +13,7 @@ import { basename } from 'node:path';
 import { EXIT, LoaxaError, fsReason, t } from '../i18n/index.js';
 import {
   verifyEvents, canonicalJson, canonicalRow, canonicalRowBytes, fingerprint as keyFingerprint, publicKeyBase64,
-  type JournalEvent, type VerifyResult, type Journal, type StoredEvent, type RowTextRanges,
+  type JournalEvent, type VerifyResult, type Journal, type StoredEvent, type RowTextRanges, type SealPayload,
 } from '../journal/index.js';
 import type { StationInfo } from './model.js';
 import { addDays } from './dates.js';
@@ -262,14 +262,102 @@ const stations = new RepeatedTexts();
 const types = new RepeatedTexts();
 
 /**
+ * Where a row line's fields stand in its bytes, and its two numbers: what readRowFields()
+ * finds in a line of the writer's layout.
+ */
+export class RowFields implements RowTextRanges {
+  seq = 0;
+  atMs = 0;
+  /** Read() checked every field's key before its text. */
+  readonly keyed = true;
+  /** Where the 64 hex characters of prevHash stand in the line's buffer, and those of hash. */
+  prevHashAt = 0;
+  hashAt = 0;
+  seqStart = 0; seqEnd = 0;
+  stationStart = 0; stationEnd = 0;
+  atMsStart = 0; atMsEnd = 0;
+  localStart = 0; localEnd = 0;
+  typeStart = 0; typeEnd = 0;
+  payloadStart = 0; payloadEnd = 0;
+}
+
+/**
+ * Read line [start, end) of `d` into `r` when it has exactly the writer's layout, with plain
+ * ASCII ids and integers as JSON.stringify writes them — texts that are canonical as they
+ * stand; false otherwise (the line is then parsed as JSON). The one test of "the writer's
+ * layout": every reader of rows in place goes through it.
+ */
+export function readRowFields(d: Buffer, start: number, end: number, r: RowFields): boolean {
+  if (!hasToken(d, start, T_SEQ, end) || d[end - 1] !== 0x7d) return false;
+  let i = readInteger(d, start + T_SEQ.length, end, r, true);
+  if (i < 0 || !hasToken(d, i, T_STATION, end)) return false;
+  r.stationStart = i + T_STATION.length;
+  i = r.stationEnd = plainStringEnd(d, r.stationStart, end);
+  if (i < 0 || !hasToken(d, i, T_AT_MS, end)) return false;
+  i = readInteger(d, i + T_AT_MS.length, end, r, false);
+  if (i < 0 || !hasToken(d, i, T_LOCAL, end)) return false;
+  r.localStart = i + T_LOCAL.length;
+  i = r.localEnd = plainStringEnd(d, r.localStart, end);
+  if (i < 0 || !hasToken(d, i, T_TYPE, end)) return false;
+  r.typeStart = i + T_TYPE.length;
+  i = r.typeEnd = plainStringEnd(d, r.typeStart, end);
+  if (i < 0 || !hasToken(d, i, T_PREV, end)) return false;
+  // Hashes are taken as 64 characters: they are compared with computed hex digests.
+  const prevStart = i + T_PREV.length;
+  if (!hasToken(d, prevStart + HASH_HEX, T_HASH, end)) return false;
+  const hashStart = prevStart + HASH_HEX + T_HASH.length;
+  if (!hasToken(d, hashStart + HASH_HEX, T_PAYLOAD, end)) return false;
+  r.payloadStart = hashStart + HASH_HEX + T_PAYLOAD.length;
+  r.payloadEnd = end - 1;
+  if (r.payloadEnd <= r.payloadStart) return false;
+  r.prevHashAt = prevStart;
+  r.hashAt = hashStart;
+  return true;
+}
+
+/** A safe integer written as JSON.stringify writes it, at `at`: sets r's seq or atMs, returns its end (-1: not one). */
+function readInteger(d: Buffer, at: number, end: number, r: RowFields, isSeq: boolean): number {
+  let i = at;
+  const negative = d[i] === 0x2d;
+  if (negative) i++;
+  const first = i;
+  let n = 0;
+  for (; i < end; i++) {
+    const c = d[i]! - 0x30;
+    if (c < 0 || c > 9) break;
+    n = n * 10 + c;
+  }
+  const digits = i - first;
+  if (digits === 0 || digits > 15 || (d[first] === 0x30 && (digits > 1 || negative))) return -1;
+  if (isSeq) {
+    r.seq = negative ? -n : n;
+    r.seqStart = at;
+    r.seqEnd = i;
+  } else {
+    r.atMs = negative ? -n : n;
+    r.atMsStart = at;
+    r.atMsEnd = i;
+  }
+  return i;
+}
+
+/** A row's event type, one string per type (the bytes between its quotes looked up). */
+export function rowType(d: Buffer, r: RowFields): JournalEvent['type'] {
+  return types.get(d, r.typeStart + 1, r.typeEnd - 1) as JournalEvent['type'];
+}
+
+/** Whether a row's station text is `id` (given as its latin-1 bytes). */
+export function rowStationIs(d: Buffer, r: RowFields, id: Buffer): boolean {
+  return same(id, d, r.stationStart + 1, r.stationEnd - 1);
+}
+
+/**
  * A row line in the writer's layout, read off the bundle's bytes: the field texts stay where
  * they are — the canonical text the hash covers is assembled from them, and so is the text the
  * store keeps — only the fields the chain rules need become values, and the payload is parsed
  * when first asked for.
  */
-export class BundleRow implements BundleEvent, RowTextRanges {
-  seq = 0;
-  atMs = 0;
+export class BundleRow extends RowFields implements BundleEvent {
   station = '';
   local = '';
   type = '' as JournalEvent['type'];
@@ -277,53 +365,21 @@ export class BundleRow implements BundleEvent, RowTextRanges {
   hash = '';
   /** Set where the row is laid out and hashed in the store's buffer (see StoredEvent.ownHash). */
   ownHash: string | undefined = undefined;
-  /** Read() checked every field's key before its text. */
-  readonly keyed = true;
-  /** Where the 64 hex characters of prevHash stand in `src`. */
-  prevHashAt = 0;
-  seqStart = 0; seqEnd = 0;
-  stationStart = 0; stationEnd = 0;
-  atMsStart = 0; atMsEnd = 0;
-  localStart = 0; localEnd = 0;
-  typeStart = 0; typeEnd = 0;
-  payloadStart = 0; payloadEnd = 0;
   private parsed: JournalEvent['payload'] | undefined;
 
-  private constructor(readonly src: Buffer) {}
+  private constructor(readonly src: Buffer) {
+    super();
+  }
 
-  /**
-   * The row of line [start, end) when it has exactly the writer's layout, with plain ASCII ids
-   * and integers as JSON.stringify writes them — texts that are canonical as they stand; null
-   * otherwise (the line is then parsed as JSON).
-   */
+  /** The row of line [start, end) when it has exactly the writer's layout (readRowFields); null otherwise. */
   static read(d: Buffer, start: number, end: number): BundleRow | null {
-    if (!hasToken(d, start, T_SEQ, end) || d[end - 1] !== 0x7d) return null;
     const r = new BundleRow(d);
-    let i = r.integer(start + T_SEQ.length, end, true);
-    if (i < 0 || !hasToken(d, i, T_STATION, end)) return null;
-    r.stationStart = i + T_STATION.length;
-    i = r.stationEnd = plainStringEnd(d, r.stationStart, end);
-    if (i < 0 || !hasToken(d, i, T_AT_MS, end)) return null;
-    i = r.integer(i + T_AT_MS.length, end, false);
-    if (i < 0 || !hasToken(d, i, T_LOCAL, end)) return null;
-    r.localStart = i + T_LOCAL.length;
-    i = r.localEnd = plainStringEnd(d, r.localStart, end);
-    if (i < 0 || !hasToken(d, i, T_TYPE, end)) return null;
-    r.typeStart = i + T_TYPE.length;
-    i = r.typeEnd = plainStringEnd(d, r.typeStart, end);
-    if (i < 0 || !hasToken(d, i, T_PREV, end)) return null;
-    // Hashes are taken as 64 characters: they are compared with computed hex digests.
-    const prevStart = i + T_PREV.length;
-    if (!hasToken(d, prevStart + HASH_HEX, T_HASH, end)) return null;
-    const hashStart = prevStart + HASH_HEX + T_HASH.length;
-    if (!hasToken(d, hashStart + HASH_HEX, T_PAYLOAD, end)) return null;
-    r.payloadStart = hashStart + HASH_HEX + T_PAYLOAD.length;
-    r.payloadEnd = end - 1;
-    if (r.payloadEnd <= r.payloadStart) return null;
+    if (!readRowFields(d, start, end, r)) return null;
     r.station = stations.get(d, r.stationStart + 1, r.stationEnd - 1);
     r.local = d.toString('latin1', r.localStart + 1, r.localEnd - 1);
-    r.type = types.get(d, r.typeStart + 1, r.typeEnd - 1) as JournalEvent['type'];
-    r.prevHashAt = prevStart;
+    r.type = rowType(d, r);
+    const prevStart = r.prevHashAt;
+    const hashStart = r.hashAt;
     // A row's prevHash is most often the hash text of the line before: the same string then.
     r.prevHash = lastHash.src === d && sameBytes(d, prevStart, lastHash.at, HASH_HEX) ? lastHash.text : d.toString('latin1', prevStart, prevStart + HASH_HEX);
     r.hash = d.toString('latin1', hashStart, hashStart + HASH_HEX);
@@ -331,33 +387,6 @@ export class BundleRow implements BundleEvent, RowTextRanges {
     lastHash.at = hashStart;
     lastHash.text = r.hash;
     return r;
-  }
-
-  /** A safe integer written as JSON.stringify writes it, at `at`: sets seq or atMs, returns its end (-1: not one). */
-  private integer(at: number, end: number, isSeq: boolean): number {
-    const d = this.src;
-    let i = at;
-    const negative = d[i] === 0x2d;
-    if (negative) i++;
-    const first = i;
-    let n = 0;
-    for (; i < end; i++) {
-      const c = d[i]! - 0x30;
-      if (c < 0 || c > 9) break;
-      n = n * 10 + c;
-    }
-    const digits = i - first;
-    if (digits === 0 || digits > 15 || (d[first] === 0x30 && (digits > 1 || negative))) return -1;
-    if (isSeq) {
-      this.seq = negative ? -n : n;
-      this.seqStart = at;
-      this.seqEnd = i;
-    } else {
-      this.atMs = negative ? -n : n;
-      this.atMsStart = at;
-      this.atMsEnd = i;
-    }
-    return i;
   }
 
   /** The field texts the canonical text is assembled from: the journal hashes them where they stand. */
@@ -723,13 +752,24 @@ export function verifyBundleRows(
   });
   for (let step = tracked.next(); !step.done; step = tracked.next());
   const theEnd = end();
+  const mismatch = other as { seq: number; station: string } | null;
+  return bundleVerdict(file, h, first, count, lastSeq, mismatch, () => seals.map((e) => e.payload as SealPayload), result, theEnd);
+}
 
+/**
+ * The verdict on a bundle's rows once all are read and their chain checked (`result`): the
+ * station throughout (`mismatch`: the first row of another), the seals' key against the
+ * header's, the anchor, and the end line's and the header's claims.
+ */
+export function bundleVerdict(
+  file: string, h: BundleHeader, first: { seq: number; prevHash: string }, count: number, lastSeq: number,
+  mismatch: { seq: number; station: string } | null, sealPayloadsOf: () => SealPayload[], result: VerifyResult, theEnd: BundleEnd,
+): BundleVerdict {
   const verdict: BundleVerdict = {
     file, ok: false, station: h.station.id, events: count, firstSeq: first.seq,
     lastSeq, days: 0, seals: 0, fingerprint: null, publicKey: null, anchored: false, result: null,
   };
   const failWith = (seq: number | null, reason: string): BundleVerdict => ({ ...verdict, ok: false, failure: { seq, reason } });
-  const mismatch = other as { seq: number; station: string } | null;
   if (mismatch) return failWith(mismatch.seq, t('audit.bundle.stationMismatch', { file: basename(file), seq: mismatch.seq, other: mismatch.station, station: h.station.id }));
 
   verdict.result = result;
@@ -741,10 +781,10 @@ export function verifyBundleRows(
     return failWith(bad.seq, t(`journal.verify.problem.${bad.problem}`, bad.params));
   }
   if (first.prevHash !== h.startPrevHash) return failWith(first.seq, t('journal.verify.problem.changed', { seq: first.seq }));
-  const sealPayloads = seals.map((e) => e.payload as JournalEvent<'seal'>['payload']);
+  const sealPayloads = sealPayloadsOf();
   if (sealPayloads.length) {
     verdict.publicKey = publicKeyBase64(sealPayloads[0]!.publicKey);
-    if (h.publicKey && publicKeyBase64(h.publicKey) !== verdict.publicKey) {
+    if (h.publicKey && headerKey(h.publicKey) !== verdict.publicKey) {
       return failWith(null, t('audit.verify.headerKey', { header: h.fingerprint ?? '?', seal: verdict.fingerprint ?? '?' }));
     }
     // A seal of the day before, carried as the first row, signs the head this bundle starts from.
@@ -760,6 +800,15 @@ export function verifyBundleRows(
   if (typeof h.events === 'number' && h.events !== count) return failWith(null, t('audit.verify.countMismatch', { expected: h.events, actual: count }));
   verdict.ok = true;
   return verdict;
+}
+
+/** The header's key in base64, as the seals' keys are compared; null for a text that is no key (it then matches none). */
+function headerKey(key: string): string | null {
+  try {
+    return publicKeyBase64(key);
+  } catch {
+    return null;
+  }
 }
 
 export function verdictLine(v: BundleVerdict): string {

@@ -33,6 +33,7 @@ export {
 export { makeSealPayload, sealDay, sealMessage, sealPendingDays, unsealedDays, verifySeal, type SealCheck, type SealPayload } from './seal.js';
 export {
   describeVerifyResult,
+  ChainVerifier,
   verifyEvents,
   verifyJournal,
   type VerifyFailure,
