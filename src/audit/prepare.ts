@@ -174,6 +174,30 @@ class Part {
   }
 }
 
+/** What sortRow asks of a row's payload, where the type alone does not tell. */
+interface PayloadLook {
+  /** A relay action's payload, as far as reportReads asks (called unbound). */
+  readonly relayPayload: () => unknown;
+  /** A clock reading's canonical text (latin-1 is enough to judge its shape). */
+  clockText(): string;
+  /** The day a seal or a slot result is about. */
+  aboutDay(): string | null;
+}
+
+/** PayloadLook of a row read in place: its bytes, set before each row. */
+class InPlaceLook implements PayloadLook {
+  src: Buffer = Buffer.alloc(0);
+  r: RowFields = new RowFields();
+  readonly relayPayload = (): unknown => maybeFaulty(this.src, this.r);
+  clockText(): string {
+    return this.src.toString('latin1', this.r.payloadStart, this.r.payloadEnd);
+  }
+  aboutDay(): string | null {
+    const { src, r } = this;
+    return refDayInPlace(src, r) ?? dateOf(() => JSON.parse(src.toString('utf8', r.payloadStart, r.payloadEnd)));
+  }
+}
+
 /**
  * Rows laid out for the store as they come: each row's text in the part it belongs to (the
  * rows a report reads apart from the others, so reports parse only those), each part already
@@ -200,6 +224,8 @@ class Layout {
   private readonly late: Array<[number, string]> = [];
   private firstSeq = 0;
   private firstPrevHash = '';
+  /** What sortRow asks of a row read in place, one object for all (no closures per row). */
+  private readonly inPlace = new InPlaceLook();
 
   /**
    * `rows`: how many rows to expect (a hint); `bytes`: the bundle's size, room enough for both
@@ -240,7 +266,7 @@ class Layout {
     }
     const i = this.startRow(e.seq, e.prevHash, e.type, day);
     this.hashView.write(e.hash, i * 32, 32, 'hex');
-    const wanted = this.sortRow(i, e.type, () => e.payload, () => payloadTextOf(e), () => refDay(e));
+    const wanted = this.sortRow(i, e.type, { relayPayload: () => e.payload, clockText: () => payloadTextOf(e), aboutDay: () => refDay(e) });
     const to = wanted ? this.report : this.other;
     const q = JSON.stringify;
     const text = `{"seq":${q(e.seq)},"station":${q(e.station)},"atMs":${q(e.atMs)},"local":${q(e.local)},"type":${q(e.type)},"payload":${canonicalJson(e.payload)}}`;
@@ -259,12 +285,10 @@ class Layout {
    */
   addInPlace(src: Buffer, r: RowFields, type: JournalEvent['type'], day: string, prevHash: string): string {
     const i = this.startRow(r.seq, prevHash, type, day);
-    const wanted = this.sortRow(
-      i, type,
-      () => maybeFaulty(src, r),
-      () => src.toString('latin1', r.payloadStart, r.payloadEnd),
-      () => refDayInPlace(src, r) ?? dateOf(() => JSON.parse(src.toString('utf8', r.payloadStart, r.payloadEnd))),
-    );
+    const look = this.inPlace;
+    look.src = src;
+    look.r = r;
+    const wanted = this.sortRow(i, type, look);
     const to = wanted ? this.report : this.other;
     const k = canonicalRowLength(r);
     const items = to.startRow(k + 64);
@@ -310,18 +334,18 @@ class Layout {
    * says (a relay action's as far as reportReads asks, a clock reading's text, the day a seal
    * or a slot result is about).
    */
-  private sortRow(i: number, type: string, relayPayload: () => unknown, clockText: () => string, aboutDay: () => string | null): boolean {
-    let wanted = type === 'relay.action' ? reportReads(type, relayPayload) : reportReads(type, noPayload);
+  private sortRow(i: number, type: string, look: PayloadLook): boolean {
+    let wanted = type === 'relay.action' ? reportReads(type, look.relayPayload) : reportReads(type, noPayload);
     // A fine clock reading is only counted by a report (the store keeps their number per day):
     // kept with the others. Latin-1 is enough to judge the text's shape: a UTF-8 sequence in
     // its source never reads as a quote or a backslash.
-    if (type === 'clock.status' && clockReadingTextFine(clockText())) {
+    if (type === 'clock.status' && clockReadingTextFine(look.clockText())) {
       wanted = false;
       this.clock[i] = 1;
     }
     if (wanted) this.inReport[i] = 1;
     if (type === 'seal' || type === 'slot.result') {
-      const ref = aboutDay();
+      const ref = look.aboutDay();
       if (ref !== null && ref < this.lateBefore) this.late.push([i, ref]);
     }
     return wanted;
