@@ -798,6 +798,11 @@ export function bundleVerdict(
   if (theEnd.events !== count) return failWith(null, t('audit.verify.countMismatch', { expected: theEnd.events, actual: count }));
   if (theEnd.headHash !== verdict.result.head?.hash || theEnd.lastSeq !== verdict.lastSeq) return failWith(verdict.lastSeq, t('audit.verify.headMismatch'));
   if (typeof h.events === 'number' && h.events !== count) return failWith(null, t('audit.verify.countMismatch', { expected: h.events, actual: count }));
+  // The header's other claims, as a person reads them before checking anything.
+  if ((typeof h.firstSeq === 'number' && h.firstSeq !== first.seq) || (typeof h.lastSeq === 'number' && h.lastSeq !== lastSeq)) {
+    return failWith(null, t('audit.verify.headerRange', { firstSeq: String(h.firstSeq), lastSeq: String(h.lastSeq), actualFirst: first.seq, actualLast: lastSeq }));
+  }
+  if (typeof h.seals === 'number' && h.seals !== result.seals) return failWith(null, t('audit.verify.sealCount', { expected: h.seals, actual: result.seals }));
   verdict.ok = true;
   return verdict;
 }

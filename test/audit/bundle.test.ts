@@ -111,6 +111,25 @@ describe('audit export and verify: bundles', () => {
     expect(r.stderr).toMatch(/dao.jsonl: FAILED at row 10: rows are out of order/);
   });
 
+  it("a header whose claims do not match the rows (their range, their seals, the key) is refused, in the reader's language", async () => {
+    const header = JSON.parse(lines(plain)[0]!);
+    const cases: Array<[string, Record<string, unknown>, RegExp, RegExp]> = [
+      ['day-dau.jsonl', { firstSeq: header.firstSeq + 1 }, /header announces rows \d+–\d+ but the bundle holds rows \d+–\d+/, /phần đầu gói ghi các dòng/],
+      ['niem-phong.jsonl', { seals: header.seals + 2 }, new RegExp(`header announces ${header.seals + 2} seals but the bundle holds ${header.seals}`), /phần đầu gói ghi \d+ niêm phong/],
+      ['khoa.jsonl', { publicKey: 'khong-phai-khoa' }, /the header names key/, /phần đầu ghi khóa/],
+    ];
+    for (const [name, change, en, vi] of cases) {
+      const file = join(tmp.dir, name);
+      save(file, [JSON.stringify({ ...header, ...change }), ...lines(plain).slice(1)]);
+      const r = await runLoaxa(['audit', 'verify', file]);
+      expect(r.code, name).toBe(1);
+      expect(r.stderr, name).toMatch(en);
+      expect(r.stderr, name).not.toMatch(/at .*\.js:\d+/); // no stack trace
+      const v = await runLoaxa(['audit', 'verify', file, '--lang', 'vi']);
+      expect(v.stderr, name).toMatch(vi);
+    }
+  });
+
   /** Rewrite the bundle as a forger would: edit a row, re-hash every row after it, re-sign seals with their key. */
   function forge(resignAll: boolean): { file: string; forgerFp: string } {
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');

@@ -46,6 +46,8 @@ export const audit = {
   'audit.verify.headerKey': { en: 'the header names key {header} but the seals are signed by {seal}', vi: 'phần đầu ghi khóa {header} nhưng niêm phong được ký bằng khóa {seal}' },
   'audit.verify.wrongKey': { en: 'signed by key {fingerprint}, not the expected key {expected}', vi: 'được ký bằng khóa {fingerprint}, không phải khóa mong đợi {expected}' },
   'audit.verify.countMismatch': { en: 'the bundle announces {expected} events but holds {actual}', vi: 'gói ghi có {expected} sự kiện nhưng chứa {actual}' },
+  'audit.verify.headerRange': { en: 'the header announces rows {firstSeq}–{lastSeq} but the bundle holds rows {actualFirst}–{actualLast}', vi: 'phần đầu gói ghi các dòng {firstSeq}–{lastSeq} nhưng gói chứa các dòng {actualFirst}–{actualLast}' },
+  'audit.verify.sealCount': { en: 'the header announces {expected} seals but the bundle holds {actual}', vi: 'phần đầu gói ghi {expected} niêm phong nhưng gói chứa {actual}' },
   'audit.verify.headMismatch': { en: 'the last row hash does not match the head announced at the end of the bundle', vi: 'mã băm dòng cuối không khớp với đầu chuỗi ghi ở cuối gói' },
   'audit.verify.anchorBad': { en: 'the seal carried in the header to anchor the first row is not valid', vi: 'niêm phong ở phần đầu dùng để neo dòng đầu tiên không hợp lệ' },
   'audit.verify.unknownKey': { en: 'signed by key {fingerprint}, which the district store does not know for station {station}', vi: 'được ký bằng khóa {fingerprint}, kho huyện chưa biết khóa này của đài {station}' },
