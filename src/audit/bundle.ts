@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createGunzip, gunzipSync, gzipSync } from 'node:zlib';
-import { readFileSync, writeFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { EXIT, LoaxaError, fsReason, t } from '../i18n/index.js';
 import {
@@ -127,7 +127,7 @@ const PATH_PROBLEMS = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM',
  * A path that can't be written is a clear error — exit 1 for the path (no such folder, no
  * permission), 3 for the machine (disk full) — not a stack trace.
  */
-export function writeAtomically(file: string, data: Uint8Array): void {
+export function writeAtomically(file: string, data: Uint8Array | readonly Uint8Array[]): void {
   // A device or a pipe (-o /dev/stdout, a FIFO) is written as it is: renaming a temp file
   // over it would replace it with a plain file.
   let special = false;
@@ -138,7 +138,15 @@ export function writeAtomically(file: string, data: Uint8Array): void {
   }
   const tmp = special ? file : `${file}.tmp-${process.pid}`;
   try {
-    writeFileSync(tmp, data);
+    // Pieces (a district's CSV, ~40 MB) are written one after another, not joined first.
+    const fd = openSync(tmp, 'w');
+    try {
+      for (const piece of Array.isArray(data) ? data : [data as Uint8Array]) {
+        for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at, piece.length - at);
+      }
+    } finally {
+      closeSync(fd);
+    }
     if (!special) renameSync(tmp, file);
   } catch (e) {
     if (!special) rmSync(tmp, { force: true });

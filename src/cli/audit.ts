@@ -223,7 +223,7 @@ export function registerAudit(program: Command): void {
           }
         }
         if (opts.output) {
-          audit.writeAtomically(opts.output, pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces));
+          audit.writeAtomically(opts.output, pieces);
           if (format !== 'json') err(t('audit.written', { file: opts.output }));
         } else {
           for (const p of pieces) process.stdout.write(p);
