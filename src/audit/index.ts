@@ -37,7 +37,7 @@ export {
 } from './bundle.js';
 export { importBundle, importBundleFile, importPrepared, importFiles, outcomeLines, type ImportOutcome, type ImportOptions } from './import.js';
 export { prepareBundle, prepareFile, prepareFiles, prepareFilesInOrder, type PreparedBundle } from './prepare.js';
-export { exportBundle, reportFromJournal, reportFromJournalParallel, reportsFromStore, reportsFromStoreParallel, renderFromStoreParallel, listStations, lastScheduleFile, openJournalForReading, type StationListing } from './sources.js';
+export { exportBundle, reportFromJournal, reportFromJournalParallel, renderFromJournalParallel, reportsFromStore, reportsFromStoreParallel, renderFromStoreParallel, listStations, lastScheduleFile, openJournalForReading, type StationListing } from './sources.js';
 export { renderText, table as textTable } from './render-text.js';
 export { renderCsv, csvStationRows, csvDocument, csvDocumentPieces, CSV_COLUMNS } from './render-csv.js';
 export { renderHtml } from './render-html.js';

@@ -85,7 +85,10 @@ export function reportFromJournal(dbPath: string, from: string, to: string, opts
  * here: a station-year takes about as long to verify as to report, so this halves the wait.
  * Nothing is shown before the verdict: a journal that fails is refused as before.
  */
-export async function reportFromJournalParallel(dbPath: string, from: string, to: string, opts: { station?: string; info?: Partial<StationInfo> } = {}): Promise<StationReport> {
+export async function reportFromJournalParallel(
+  dbPath: string, from: string, to: string,
+  opts: { station?: string; info?: Partial<StationInfo>; whileVerifying?: (report: StationReport) => void } = {},
+): Promise<StationReport> {
   const { Worker } = await import('node:worker_threads');
   const worker = new Worker(new URL('./journal-verify-worker.js', import.meta.url), { workerData: { dbPath, lang: getLang() } });
   const verified = new Promise<VerifyResult>((resolve, reject) => {
@@ -101,6 +104,13 @@ export async function reportFromJournalParallel(dbPath: string, from: string, to
     } catch (e) {
       failure = e;
     }
+    if (report && opts.whileVerifying) {
+      try {
+        opts.whileVerifying(report);
+      } catch {
+        // Only a head start: the caller does the work again once the verdict is in.
+      }
+    }
     // The verdict speaks first, as in reportFromJournal: a file that is no journal, or a chain that fails.
     const verdict = checkedOrThrow(dbPath, await verified);
     if (failure !== null || !report) throw failure;
@@ -109,6 +119,29 @@ export async function reportFromJournalParallel(dbPath: string, from: string, to
   } finally {
     void worker.terminate();
   }
+}
+
+/**
+ * A station's report from its journal in `format`, as UTF-8 pieces to write: rendered while
+ * the worker thread is still verifying the chain (reportFromJournalParallel), handed out only
+ * once the verdict is in — and rendered again should the verdict's key change the order of
+ * the key fingerprints it shows.
+ */
+export async function renderFromJournalParallel(
+  dbPath: string, from: string, to: string, format: ReportFormat,
+  opts: { station?: string; info?: Partial<StationInfo>; nowMs?: number } = {},
+): Promise<Uint8Array[]> {
+  const render = (r: StationReport) => Buffer.from(renderReport(buildReport([r], from, to, opts.nowMs), format), 'utf8');
+  const keysOf = (r: StationReport) => JSON.stringify(r.station.fingerprints ?? []);
+  let early: { keys: string; bytes: Buffer } | null = null;
+  const report = await reportFromJournalParallel(dbPath, from, to, {
+    ...opts,
+    whileVerifying: (r) => {
+      early = { keys: keysOf(r), bytes: render(r) };
+    },
+  });
+  const ready = early as { keys: string; bytes: Buffer } | null;
+  return [ready && ready.keys === keysOf(report) ? ready.bytes : render(report)];
 }
 
 /** Reports for stations of the district store; progress is told per station. */

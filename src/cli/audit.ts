@@ -209,8 +209,7 @@ export function registerAudit(program: Command): void {
         let pieces: Uint8Array[];
         if (opts.db) {
           const info = opts.schedule ? await stationFromSchedule(opts.schedule) : undefined;
-          const stations = [await audit.reportFromJournalParallel(opts.db, from, to, { station: opts.station, info })];
-          pieces = [Buffer.from(audit.renderReport(audit.buildReport(stations, from, to), format as (typeof audit.REPORT_FORMATS)[number]), 'utf8')];
+          pieces = await audit.renderFromJournalParallel(opts.db, from, to, format as (typeof audit.REPORT_FORMATS)[number], { station: opts.station, info });
         } else {
           const spinner = await progress(format !== 'json');
           try {
