@@ -29,13 +29,17 @@ export function openJournalForReading(dbPath: string): { journal: Journal; stati
 }
 
 /**
- * Rows of a range plus a day on each side (seals come after midnight, results may be logged
- * late), of the types a report reads; and the fine clock readings per local day, counted
- * instead of returned (buildStationReport's `countedClockChecks`).
+ * What a report of [from, to] reads of a journal, page by page as it is read (buildStationReport's
+ * streamed form): the rows of the range plus a day on each side (seals come after midnight,
+ * results may be logged late), of the types a report reads; then, merged in by seq, the rows
+ * written later about the range — corrections (an officer amends last month's log today), and
+ * seals and slot results written after downtime. The corrections come first on their own too
+ * (a correction amends a row before it). Good relay switches and fine clock readings (most
+ * rows of a busy day) change nothing in a report but a count: not parsed, and the fine clock
+ * readings are counted per local day into `clockChecks` as the rows pass.
  */
-function rangeRows(journal: Journal, from: string, to: string): { rows: ReportRow[]; clockChecks: Map<string, number> } {
+function rangeRowStream(journal: Journal, from: string, to: string): { rows: Iterable<ReportRow>; corrections: ReportRow[]; clockChecks: Map<string, number> } {
   const clockChecks = new Map<string, number>();
-  // Good relay switches and fine clock readings (most rows of a busy day) change nothing in a report but a count: not parsed.
   const keep = (type: string, payloadJson: string, local: string) => {
     if (type === 'relay.action') return relayActionTextMaybeFaulty(payloadJson);
     if (type !== 'clock.status' || !clockReadingTextFine(payloadJson)) return true;
@@ -43,12 +47,21 @@ function rangeRows(journal: Journal, from: string, to: string): { rows: ReportRo
     clockChecks.set(day, (clockChecks.get(day) ?? 0) + 1);
     return false;
   };
+  const fromMs = Date.parse(addDays(from, -1) + 'T00:00:00Z');
   const toMs = Date.parse(addDays(to, 3) + 'T00:00:00Z');
-  const rows = journal.reportRows(Date.parse(addDays(from, -1) + 'T00:00:00Z'), toMs, REPORT_EVENT_TYPES, keep);
-  // Corrections written any time later (an officer amends last month's log today), and seals
-  // and slot results about the range written after downtime. (They lie after the range's
-  // rows: the report sorts by seq should a clock step say otherwise.)
-  return { rows: rows.concat(journal.lateReportRows(toMs, from, to)), clockChecks };
+  const late = journal.lateReportRows(toMs, from, to);
+  const corrections: ReportRow[] = journal.events({ fromMs, types: ['correction'] });
+  function* rows(): Generator<ReportRow> {
+    let k = 0;
+    for (const page of journal.reportRowPages(fromMs, toMs, REPORT_EVENT_TYPES, keep)) {
+      for (const r of page) {
+        while (k < late.length && late[k]!.seq < r.seq) yield late[k++]!;
+        yield r;
+      }
+    }
+    while (k < late.length) yield late[k++]!;
+  }
+  return { rows: rows(), corrections, clockChecks };
 }
 
 function checkedOrThrow(dbPath: string, verdict: VerifyResult): VerifyResult {
@@ -67,8 +80,8 @@ function reportOfJournal(dbPath: string, keyFingerprint: string | null, from: st
       throw new LoaxaError('audit.station.unknown', { station: opts.station, known: id }, EXIT.INVALID);
     }
     const info: StationInfo = { ...opts.info, id, fingerprints: keyFingerprint ? [keyFingerprint] : [] };
-    const { rows, clockChecks } = rangeRows(journal, from, to);
-    return buildStationReport(info, rows, from, to, journal.dayCounts(from, to), undefined, clockChecks);
+    const { rows, corrections, clockChecks } = rangeRowStream(journal, from, to);
+    return buildStationReport(info, rows, from, to, journal.dayCounts(from, to), { corrections }, clockChecks);
   } finally {
     journal.close();
   }
