@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runLoaxa, tempDir } from '../helpers/cli.js';
-import { exportBundle } from '../../src/audit/index.js';
+import { buildStationReport, exportBundle, reportFromJournal } from '../../src/audit/index.js';
 import { DISTRICT_MIGRATIONS, initStationKeys, openJournal, sealDay, type EventPayloads, type EventType } from '../../src/journal/index.js';
 import { daysFromStoreAndJournal, journalRowsOf, STATION, writeFirstLayoutStore } from './scenario.js';
 
@@ -120,5 +120,38 @@ describe('audit report: a station back after days of downtime', () => {
     const { fromStore, fromJournal } = daysFromStoreAndJournal(first, db(), '2026-11-09', '2026-11-10');
     expect(fromStore).toBe(fromJournal);
     expect(fromStore).toContain('"status":"interrupted"');
+  });
+});
+
+describe('audit report from a journal: a clock that ran days ahead, then was set right', () => {
+  const tmp = tempDir('loaxa-audit-clock-ahead-');
+  afterAll(() => tmp.cleanup());
+
+  it('rows written "later" by the wrong clock are read in seq order with the rest, as reading them all at once gives', () => {
+    const db = join(tmp.dir, 'journal.db');
+    const keys = initStationKeys(join(tmp.dir, 'keys'));
+    let clock = at('2026-11-09', '00:00:00');
+    const journal = openJournal(db, { station: STATION.id, timezone: STATION.timezone, now: () => clock });
+    const put = <T extends EventType>(type: T, payload: EventPayloads[T], atMs: number) => {
+      clock = atMs;
+      journal.append(type, payload, atMs);
+    };
+    const morning = slot('2026-11-10', '05:30:00', '06:00:00');
+    const evening = slot('2026-11-10', '17:30:00', '18:00:00');
+    put('day.planned', { date: '2026-11-10', slots: [morning, evening] }, at('2026-11-10', '00:00:05'));
+    // The box's clock jumps ten days ahead: the morning result is stamped 2026-11-20 …
+    put('slot.result', result(morning, '2026-11-10', 'aired', 1800), at('2026-11-20', '06:00:01'));
+    // … until NTP sets it right: later rows (higher seq) carry the true, earlier time.
+    put('clock.status', { synchronised: true, offsetMs: 2, source: 'timedatectl' }, at('2026-11-10', '06:05:00'));
+    put('slot.result', result(evening, '2026-11-10', 'partial', 1500, ['feed-lost']), at('2026-11-10', '18:00:01'));
+    clock = at('2026-11-11', '00:00:01');
+    sealDay(journal, keys, '2026-11-10');
+    const all = journal.events({});
+    journal.close();
+    const streamed = reportFromJournal(db, '2026-11-09', '2026-11-10');
+    const whole = buildStationReport({ ...STATION, fingerprints: streamed.station.fingerprints }, all, '2026-11-09', '2026-11-10');
+    expect(JSON.stringify(streamed.days)).toBe(JSON.stringify(whole.days));
+    const tue = streamed.days.find((d) => d.date === '2026-11-10')!;
+    expect(tue.slots.map((s) => s.status)).toEqual(['aired', 'partial']);
   });
 });
