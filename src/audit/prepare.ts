@@ -604,6 +604,9 @@ export function transferables(p: PreparedBundle): ArrayBuffer[] {
   return [...buffers] as ArrayBuffer[];
 }
 
+/** Files handed to a worker thread at once (see prepareFilesInOrder). */
+const FILES_IN_FLIGHT = 2;
+
 interface WorkerReply {
   index: number;
   prepared?: PreparedBundle;
@@ -672,15 +675,18 @@ export async function prepareFilesInOrder(
           // Rows die young (read, laid out, checked, dropped): a large young generation scavenges them less often (in-thread runs: 64 MiB semispaces a little faster than 8 or 16).
           resourceLimits: { maxYoungGenerationSizeMb: 192 },
         });
+        let inFlight = 0;
         const feed = () => {
-          if (next >= files.length || failure !== null) {
+          if (next < files.length && failure === null) {
+            const index = next++;
+            inFlight++;
+            worker.postMessage({ index, file: files[index] });
+          } else if (inFlight === 0) {
             void worker.terminate().then(() => resolve());
-            return;
           }
-          const index = next++;
-          worker.postMessage({ index, file: files[index] });
         };
         worker.on('message', (reply: WorkerReply) => {
+          inFlight--;
           results[reply.index] = reply;
           preparedBy[reply.index] = worker;
           opts.onPrepared?.(++done, files.length, files[reply.index]!);
@@ -688,7 +694,9 @@ export async function prepareFilesInOrder(
           deliver();
         });
         worker.on('error', reject);
-        feed();
+        // Two files at a time: the next one is read and inflated (on libuv's threads) while this
+        // thread checks the one before, instead of waiting for zlib between bundles.
+        for (let k = 0; k < FILES_IN_FLIGHT; k++) feed();
       }),
     ),
   );
