@@ -792,8 +792,13 @@ export function bundleVerdict(
   const sealPayloads = sealPayloadsOf();
   if (sealPayloads.length) {
     verdict.publicKey = publicKeyBase64(sealPayloads[0]!.publicKey);
-    if (h.publicKey && headerKey(h.publicKey) !== verdict.publicKey) {
-      return failWith(null, t('audit.verify.headerKey', { header: h.fingerprint ?? '?', seal: verdict.fingerprint ?? '?' }));
+    if (h.publicKey) {
+      const key = headerKey(h.publicKey);
+      if (key === null) return failWith(null, t('audit.verify.headerKeyBad'));
+      if (key !== verdict.publicKey) return failWith(null, t('audit.verify.headerKey', { header: keyFingerprint(key), seal: verdict.fingerprint ?? '?' }));
+      if (h.fingerprint && h.fingerprint !== keyFingerprint(key)) {
+        return failWith(null, t('audit.verify.headerFingerprint', { claimed: h.fingerprint, actual: keyFingerprint(key) }));
+      }
     }
     // A seal of the day before, carried as the first row, signs the head this bundle starts from.
     const anchor = sealPayloads.find((s) => s.lastSeq === first.seq - 1);

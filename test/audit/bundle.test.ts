@@ -111,12 +111,16 @@ describe('audit export and verify: bundles', () => {
     expect(r.stderr).toMatch(/dao.jsonl: FAILED at row 10: rows are out of order/);
   });
 
-  it("a header whose claims do not match the rows (their range, their seals, the key) is refused, in the reader's language", async () => {
+  it("a header whose claims do not match the rows (their range, their seals, the key and its fingerprint) is refused, in the reader's language", async () => {
     const header = JSON.parse(lines(plain)[0]!);
+    const other = generateKeyPairSync('ed25519').publicKey;
+    const otherKey = { publicKey: other.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64'), fingerprint: fingerprint(other) };
     const cases: Array<[string, Record<string, unknown>, RegExp, RegExp]> = [
+      ['khoa-khac.jsonl', otherKey, new RegExp(`the header names key ${otherKey.fingerprint} but the seals are signed by ${header.fingerprint}`), /phần đầu ghi khóa/],
       ['day-dau.jsonl', { firstSeq: header.firstSeq + 1 }, /header announces rows \d+–\d+ but the bundle holds rows \d+–\d+/, /phần đầu gói ghi các dòng/],
       ['niem-phong.jsonl', { seals: header.seals + 2 }, new RegExp(`header announces ${header.seals + 2} seals but the bundle holds ${header.seals}`), /phần đầu gói ghi \d+ niêm phong/],
-      ['khoa.jsonl', { publicKey: 'khong-phai-khoa' }, /the header names key/, /phần đầu ghi khóa/],
+      ['khoa.jsonl', { publicKey: 'khong-phai-khoa' }, /the header's key is not an Ed25519 public key/, /khóa ghi ở phần đầu gói không phải khóa công khai Ed25519/],
+      ['van-tay.jsonl', { fingerprint: '0000:0000:0000:0000' }, /the header gives fingerprint 0000:0000:0000:0000, but its key's fingerprint is/, /phần đầu gói ghi dấu vân tay 0000:0000:0000:0000/],
     ];
     for (const [name, change, en, vi] of cases) {
       const file = join(tmp.dir, name);

@@ -44,6 +44,8 @@ export const audit = {
   'audit.verify.badNoSeq': { en: '{file}: FAILED: {reason}', vi: '{file}: KHÔNG ĐẠT: {reason}' },
   'audit.verify.noSeal': { en: 'no seal in the bundle: the key cannot be checked', vi: 'gói không có niêm phong nào: không kiểm tra được khóa' },
   'audit.verify.headerKey': { en: 'the header names key {header} but the seals are signed by {seal}', vi: 'phần đầu ghi khóa {header} nhưng niêm phong được ký bằng khóa {seal}' },
+  'audit.verify.headerKeyBad': { en: "the header's key is not an Ed25519 public key", vi: 'khóa ghi ở phần đầu gói không phải khóa công khai Ed25519' },
+  'audit.verify.headerFingerprint': { en: "the header gives fingerprint {claimed}, but its key's fingerprint is {actual}", vi: 'phần đầu gói ghi dấu vân tay {claimed}, nhưng dấu vân tay của khóa là {actual}' },
   'audit.verify.wrongKey': { en: 'signed by key {fingerprint}, not the expected key {expected}', vi: 'được ký bằng khóa {fingerprint}, không phải khóa mong đợi {expected}' },
   'audit.verify.countMismatch': { en: 'the bundle announces {expected} events but holds {actual}', vi: 'gói ghi có {expected} sự kiện nhưng chứa {actual}' },
   'audit.verify.headerRange': { en: 'the header announces rows {firstSeq}–{lastSeq} but the bundle holds rows {actualFirst}–{actualLast}', vi: 'phần đầu gói ghi các dòng {firstSeq}–{lastSeq} nhưng gói chứa các dòng {actualFirst}–{actualLast}' },
