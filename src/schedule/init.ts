@@ -3,7 +3,7 @@
  * reader's language) and small placeholder MP3 files shipped with loaxa — no ffmpeg needed.
  */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve as resolvePath } from 'node:path';
+import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT, LoaxaError, t } from '../i18n/index.js';
 
@@ -130,14 +130,35 @@ export function exampleSchedule(stationId: string, stationName: string): string 
     .replace('{name}', stationName);
 }
 
+/**
+ * mkdirSync(dir, { recursive: true }) without its hang: in Node 20 that never returns where a
+ * folder exists but cannot hold new ones (under /proc, mkdir answers ENOENT and the parent
+ * EEXIST, and Node's walk goes back and forth for ever). The missing folders are made one at
+ * a time from the outermost, so such a path fails at once, with the system's own code.
+ */
+function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let p = dir; !existsSync(p); p = dirname(p)) {
+    missing.push(p);
+    if (dirname(p) === p) break;
+  }
+  for (const p of missing.reverse()) {
+    try {
+      mkdirSync(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
+
 /** Create the station folder; refuses to overwrite an existing schedule. */
 export async function initStation(dir: string): Promise<{ dir: string; file: string }> {
   const abs = resolvePath(dir);
   const file = join(abs, 'schedule.yaml');
   if (existsSync(file)) throw new LoaxaError('schedule.init.exists', { file }, EXIT.INVALID);
   try {
-    mkdirSync(join(abs, 'media'), { recursive: true });
-    mkdirSync(join(abs, 'recordings'), { recursive: true });
+    makeFolders(join(abs, 'media'));
+    makeFolders(join(abs, 'recordings'));
     const folderName = basename(abs);
     const id = slug(folderName);
     writeFileSync(file, exampleSchedule(id, folderName === id ? 'mới' : folderName), { flag: 'wx' });

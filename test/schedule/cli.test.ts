@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLoaxa, tempDir } from '../helpers/cli.js';
 import { BASE, station } from './helpers.js';
@@ -181,6 +181,28 @@ describe('loaxa init', () => {
       expect(en.code).toBe(0);
       expect(readFileSync(join(dir, 'english', 'schedule.yaml'), 'utf8')).toContain('# Broadcast schedule of the commune station.');
       expect(existsSync(join(dir, 'english', 'recordings'))).toBe(true);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('loaxa init where no folder can be made', () => {
+  it('answers at once with a clear error — under /proc (where Node 20 alone would never return), behind a dangling link, under a file', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      symlinkSync(join(dir, 'o-usb-da-rut'), join(dir, 'usb'));
+      writeFileSync(join(dir, 'tep'), 'không phải thư mục');
+      for (const [target, code] of [['/proc/loaxa-xa-moi/a', 'ENOENT'], [join(dir, 'usb', 'xa-moi'), 'ENOENT'], [join(dir, 'tep', 'xa-moi'), 'ENOTDIR']] as const) {
+        const started = Date.now();
+        const r = await runLoaxa(['init', target]);
+        expect(Date.now() - started, target).toBeLessThan(10_000);
+        expect(r.code, target).toBe(3);
+        expect(r.stderr, target).toContain(`cannot create the station folder ${target} (${code})`);
+        expect(r.stderr, target).not.toMatch(/\n\s+at /); // no stack trace
+      }
+      const vi = await runLoaxa(['--lang', 'vi', 'init', '/proc/loaxa-xa-moi']);
+      expect(vi.stderr).toContain('không tạo được thư mục đài /proc/loaxa-xa-moi');
     } finally {
       cleanup();
     }
