@@ -254,7 +254,8 @@ class RepeatedTexts {
 /** The hash text of the row read last, where it stands. */
 const lastHash: { src: Buffer | null; at: number; text: string } = { src: null, at: 0, text: '' };
 
-function sameBytes(d: Buffer, a: number, b: number, n: number): boolean {
+/** Whether the `n` bytes of `d` at `a` and at `b` are the same. */
+export function sameBytes(d: Buffer, a: number, b: number, n: number): boolean {
   for (let k = 0; k < n; k++) if (d[a + k] !== d[b + k]) return false;
   return true;
 }
@@ -795,10 +796,9 @@ export function bundleVerdict(
     if (h.publicKey) {
       const key = headerKey(h.publicKey);
       if (key === null) return failWith(null, t('audit.verify.headerKeyBad'));
-      if (key !== verdict.publicKey) return failWith(null, t('audit.verify.headerKey', { header: keyFingerprint(key), seal: verdict.fingerprint ?? '?' }));
-      if (h.fingerprint && h.fingerprint !== keyFingerprint(key)) {
-        return failWith(null, t('audit.verify.headerFingerprint', { claimed: h.fingerprint, actual: keyFingerprint(key) }));
-      }
+      const keyPrint = keyFingerprint(key);
+      if (key !== verdict.publicKey) return failWith(null, t('audit.verify.headerKey', { header: keyPrint, seal: verdict.fingerprint ?? '?' }));
+      if (h.fingerprint && h.fingerprint !== keyPrint) return failWith(null, t('audit.verify.headerFingerprint', { claimed: h.fingerprint, actual: keyPrint }));
     }
     // A seal of the day before, carried as the first row, signs the head this bundle starts from.
     const anchor = sealPayloads.find((s) => s.lastSeq === first.seq - 1);
@@ -820,7 +820,7 @@ export function bundleVerdict(
   return verdict;
 }
 
-/** The header's key in base64, as the seals' keys are compared; null for a text that is no key (it then matches none). */
+/** The header's key in base64, as the seals' keys are compared; null for a text that is no key. */
 function headerKey(key: string): string | null {
   try {
     return publicKeyBase64(key);

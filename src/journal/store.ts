@@ -268,30 +268,12 @@ export class Journal {
   }
 
   /**
-   * What a report reads of the rows in [fromMs, toMs) of the given types, by seq: no hashes
-   * (the caller verifies the chain), no station. The table is walked in seq order — cheaper
-   * than an index when the range is most of the journal. `keep`, given a row's type, payload
-   * text and local time, may pass over a row before its payload is parsed.
-   */
-  reportRows(fromMs: number, toMs: number, types: readonly EventType[], keep?: (type: string, payloadJson: string, local: string) => boolean): ReportRow[] {
-    const rows = this.db
-      .prepare(
-        `SELECT seq, at_ms, local, type, payload FROM events NOT INDEXED
-         WHERE at_ms >= ? AND at_ms < ? AND type IN (${types.map(() => '?').join(',')}) ORDER BY seq`,
-      )
-      .raw(true)
-      .all(fromMs, toMs, ...types) as Array<[number, number, string, string, string]>;
-    const out: ReportRow[] = [];
-    for (const [seq, atMs, local, type, payload] of rows) {
-      if (!keep || keep(type, payload, local)) out.push(reportRow(seq, atMs, local, type, payload));
-    }
-    return out;
-  }
-
-  /**
-   * reportRows a page at a time, by seq: a reader that takes them as they come never holds a
-   * year's rows (and their texts) all at once — for a dense station-year, most of the time
-   * spent collecting garbage.
+   * What a report reads of the rows in [fromMs, toMs) of the given types, by seq, a page at a
+   * time: no hashes (the caller verifies the chain), no station. The table is walked in seq
+   * order — cheaper than an index when the range is most of the journal. `keep`, given a row's
+   * type, payload text and local time, may pass over a row before its payload is parsed. A
+   * reader that takes the pages as they come never holds a year's rows (and their texts) all at
+   * once — for a dense station-year, most of the time spent collecting garbage.
    */
   *reportRowPages(fromMs: number, toMs: number, types: readonly EventType[], keep?: (type: string, payloadJson: string, local: string) => boolean): Generator<ReportRow[]> {
     const page = this.db

@@ -171,9 +171,9 @@ class HashBytes {
     this.buf.write(hex, this.n * 32, 32, 'hex');
     this.n++;
   }
-  /** Row i's hash as hex; undefined when there is no row i (as an array would answer). */
+  /** Row i's hash as hex (i an integer); undefined when there is no row i (as an array would answer). */
   hex(i: number): string | undefined {
-    return Number.isInteger(i) && i >= 0 && i < this.n ? this.buf.toString('hex', i * 32, i * 32 + 32) : undefined;
+    return i >= 0 && i < this.n ? this.buf.toString('hex', i * 32, i * 32 + 32) : undefined;
   }
 }
 
@@ -208,8 +208,8 @@ export class ChainVerifier {
   private currentDay: string | null = null;
 
   /**
-   * `hashOfRow`: the hash (lower-case hex) of accepted row i (0: the first pushed), when the
-   * reader keeps the rows' hashes itself — undefined for a row not accepted yet.
+   * `hashOfRow`: the hash (lower-case hex) of accepted row i (an integer, 0: the first pushed),
+   * when the reader keeps the rows' hashes itself — undefined for a row not accepted yet.
    */
   constructor(opts: VerifyOptions = {}, hashOfRow?: (i: number) => string | undefined) {
     this.trusted = [...(opts.publicKeys ?? [])].map((k) => publicKeyBase64(k));
@@ -411,41 +411,42 @@ export function verifyJournal(dbPath: string, opts: VerifyJournalOptions = {}): 
     type Raw = [number, string, number, string, string, string, string, string];
     const page = db.prepare('SELECT seq, station, at_ms, local, type, payload, prev_hash, hash FROM events WHERE seq > ? ORDER BY seq LIMIT 4096').raw();
     // Payloads stay text: hashed as stored, parsed only for seals. Read in pages (faster than row by row).
-    function* events(): Generator<StoredEvent> {
-      let after = -Infinity;
-      for (;;) {
+    function* pages(): Generator<Raw[]> {
+      for (let after = -Infinity; ; ) {
         const rows = page.all(after) as Raw[];
         if (rows.length === 0) return;
-        for (const [seq, station, atMs, local, type, payloadJson, prevHash, hash] of rows) {
-          yield { seq, station, atMs, local, type: type as EventType, payload: undefined as never, payloadJson, prevHash, hash };
-        }
+        yield rows;
         after = rows[rows.length - 1]![0];
       }
     }
     // Rows pushed to the chain rules as they are read, one object for all; at a row that does
-    // not fit, the chain is verified again the general way, which names what is wrong.
+    // not fit, the chain is verified again the general way (an object per row, the rows after
+    // it at hand), which names what is wrong.
     const verifyOpts: VerifyOptions = { publicKeys: keys, requireSeals: opts.requireSeals };
     const verifier = new ChainVerifier(verifyOpts);
     const ev: StoredEvent = { seq: 0, station: '', atMs: 0, local: '', type: 'seal', payload: undefined as never, payloadJson: '', prevHash: '', hash: '' };
+    const fill = (e: StoredEvent, [seq, station, atMs, local, type, payloadJson, prevHash, hash]: Raw): StoredEvent => {
+      e.seq = seq;
+      e.station = station;
+      e.atMs = atMs;
+      e.local = local;
+      e.type = type as EventType;
+      e.payloadJson = payloadJson;
+      e.prevHash = prevHash;
+      e.hash = hash;
+      return e;
+    };
+    function* events(): Generator<StoredEvent> {
+      for (const rows of pages()) for (const row of rows) yield fill({ ...ev }, row);
+    }
     let fits = true;
-    reading: for (let after = -Infinity; ; ) {
-      const rows = page.all(after) as Raw[];
-      if (rows.length === 0) break;
-      for (const [seq, station, atMs, local, type, payloadJson, prevHash, hash] of rows) {
-        ev.seq = seq;
-        ev.station = station;
-        ev.atMs = atMs;
-        ev.local = local;
-        ev.type = type as EventType;
-        ev.payloadJson = payloadJson;
-        ev.prevHash = prevHash;
-        ev.hash = hash;
-        if (verifier.push(ev) !== null) {
+    reading: for (const rows of pages()) {
+      for (const row of rows) {
+        if (verifier.push(fill(ev, row)) !== null) {
           fits = false;
           break reading;
         }
       }
-      after = rows[rows.length - 1]![0];
     }
     const result = fits ? verifier.finish() : verifyEvents(events(), verifyOpts);
     if (keySource === 'station-folder') result.keySource = keySource;
