@@ -3,10 +3,10 @@
  * −1.5 dBTP) with ffmpeg's two-pass loudnorm, so a quiet phone recording and a loud studio
  * file air at the same level. Results are cached by source hash and target.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT, LoaxaError } from '../i18n/index.js';
+import { EXIT, LoaxaError, makeFolders } from '../i18n/index.js';
 import { argsOf, command, lastErrorLine, runTool, sha256File } from './ffmpeg.js';
 import type { NormalisedBulletin } from './types.js';
 
@@ -83,7 +83,7 @@ export async function normaliseBulletin(
   const info = await mediaInfo(file);
   const sha256 = opts.sha256 ?? (await sha256File(file));
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
-  mkdirSync(cacheDir, { recursive: true });
+  makeFolders(cacheDir);
   const out = opts.out ?? join(cacheDir, `${sha256.slice(0, 24)}_${String(targetLufs).replace('-', 'm')}.wav`);
   const target = `I=${targetLufs}:TP=${TRUE_PEAK_DB}:LRA=${LOUDNESS_RANGE}`;
   const sidecar = out + '.json';

@@ -3,11 +3,11 @@
  * every step journalled) or rendered to a file for checking. One function so the engine can
  * route it through its control socket when a daemon runs.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import type { Schedule } from '../schedule/index.js';
-import { EXIT, LoaxaError } from '../i18n/index.js';
+import { EXIT, LoaxaError, makeFolders } from '../i18n/index.js';
 import { startBroadcast } from './broadcast.js';
 import { normaliseBulletin } from './normalise.js';
 import { renderToFile } from './render.js';
@@ -67,7 +67,7 @@ export async function playNow(schedule: Schedule, what: string, opts: PlayOption
     const n = await normaliseBulletin(bulletin.file);
     let recordFile: string | undefined;
     if (schedule.output.recordDir) {
-      mkdirSync(schedule.output.recordDir, { recursive: true });
+      makeFolders(schedule.output.recordDir);
       recordFile = join(schedule.output.recordDir, recordingFileName({ station: schedule.station.id, program: `play-${bulletin.id}`, startMs: now(), timezone: schedule.station.timezone }));
     }
     const controller =

@@ -2,9 +2,8 @@
  * Render the same graph the supervisor airs, as fast as ffmpeg goes, into a file: used by
  * `play --out` to check a bulletin (or a slot) before it airs.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { EXIT, LoaxaError } from '../i18n/index.js';
+import { EXIT, LoaxaError, makeFolders } from '../i18n/index.js';
 import { lastErrorLine, runTool, sha256File } from './ffmpeg.js';
 import { mixerArgs, placeBulletins } from './graph.js';
 import { DEFAULT_TARGET_LUFS, mediaInfo, normaliseBulletin } from './normalise.js';
@@ -43,7 +42,7 @@ export async function renderToFile(o: RenderOptions): Promise<RenderResult> {
   const lastEnd = placed.reduce((m, b) => Math.max(m, b.startMs + b.durationMs), 0);
   if (o.source && /^[a-z]+:/i.test(o.source)) await checkSourceUrl(o.source);
   const durationMs = o.durationMs ?? (lastEnd || (o.source ? (await mediaInfo(o.source)).durationMs : 0));
-  mkdirSync(dirname(o.out), { recursive: true });
+  makeFolders(dirname(o.out));
   const args = mixerArgs({
     program: o.source ? { kind: 'file', file: o.source } : { kind: 'silence' },
     bulletins: placed.map((b) => ({ id: b.id, file: b.normalised, mode: b.mode, startMs: b.startMs, durationMs: b.durationMs })),

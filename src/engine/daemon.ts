@@ -4,11 +4,11 @@
  * schedule file, and shuts down cleanly on SIGTERM/SIGINT or after `--for`.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, watch, mkdirSync, type FSWatcher } from 'node:fs';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { hostname, userInfo } from 'node:os';
 import { createRequire } from 'node:module';
-import { EXIT, LoaxaError, isLoaxaError, t } from '../i18n/index.js';
+import { EXIT, LoaxaError, isLoaxaError, t, makeFolders } from '../i18n/index.js';
 import type { EventPayloads, EventType } from '../journal/events.js';
 import type { Schedule } from '../schedule/types.js';
 import { SystemClock, type Clock, type Timer } from './clock.js';
@@ -396,7 +396,7 @@ async function makeAudioPort(getSchedule: () => Schedule, clock: Clock, recordEx
       const s = getSchedule();
       const src = req.source ? s.sources[req.source] : undefined;
       const recordDir = s.output.recordDir;
-      if (recordDir) mkdirSync(recordDir, { recursive: true });
+      if (recordDir) makeFolders(recordDir);
       const recordFile = recordDir
         ? join(recordDir, audio.recordingFileName({ station: s.station.id, program: req.program, startMs: req.plannedStartMs, timezone: s.station.timezone, ext: recordExt }))
         : undefined;

@@ -4,10 +4,10 @@
  * whose slots start in the next seconds, recordings to files — then the day's report.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT, LoaxaError, t } from '../i18n/index.js';
+import { EXIT, LoaxaError, t, makeFolders } from '../i18n/index.js';
 import type { EventPayloads } from '../journal/events.js';
 
 const TZ = 'Asia/Ho_Chi_Minh';
@@ -36,7 +36,7 @@ export async function runDemo(o: { seconds: number; print: (line: string) => voi
   const { print } = o;
   const dir = mkdtempSync(join(tmpdir(), 'loaxa-demo-'));
   const media = join(dir, 'media');
-  mkdirSync(media, { recursive: true });
+  makeFolders(media);
   print(t('engine.demo.folder', { dir }));
 
   const audio = await import('../audio/index.js');

@@ -12,6 +12,7 @@ import { audit } from './messages/audit.js';
 import { engine } from './messages/engine.js';
 
 export type { Catalogue, Message } from './catalogue.js';
+export { makeFolders } from './folders.js';
 export type Lang = 'vi' | 'en';
 
 export const catalogues: Record<string, Catalogue> = { common, schedule, relay, audio, journal, audit, engine };

@@ -5,9 +5,9 @@
  * are made by audit/, inside one transaction from `transaction()`.
  */
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, fdatasync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { EXIT, LoaxaError, fsReason, t } from '../i18n/index.js';
+import { EXIT, LoaxaError, fsReason, t, makeFolders } from '../i18n/index.js';
 import type { EventType, JournalEvent } from './events.js';
 
 /** What a report reads of a row: no hashes (checked on import), no station (asked for). */
@@ -266,7 +266,7 @@ export class DistrictStore {
     this.path = resolve(path);
     if (!opts.create && !existsSync(this.path)) throw new LoaxaError('audit.store.missing', { file: this.path }, EXIT.INVALID);
     try {
-      if (opts.create) mkdirSync(dirname(this.path), { recursive: true });
+      if (opts.create) makeFolders(dirname(this.path));
       this.db = new Database(this.path, { fileMustExist: !opts.create });
       this.db.pragma('busy_timeout = 10000');
     } catch (e) {

@@ -5,9 +5,9 @@
  */
 import { createRequire } from 'node:module';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT, LoaxaError } from '../i18n/index.js';
+import { EXIT, LoaxaError, makeFolders } from '../i18n/index.js';
 
 export const PRIVATE_KEY_FILE = 'station.key';
 export const PUBLIC_KEY_FILE = 'station.pub';
@@ -98,7 +98,7 @@ export function initStationKeys(keysDir: string): StationKeys {
   if (existsSync(privatePath) || existsSync(publicPath)) {
     throw new LoaxaError('journal.keys.exists', { path: keysDir }, EXIT.INVALID);
   }
-  mkdirSync(keysDir, { recursive: true, mode: 0o700 });
+  makeFolders(keysDir, 0o700);
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   // 'wx': fail rather than overwrite if another process made the key in between.
   writeFileSync(privatePath, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600, flag: 'wx' });

@@ -3,10 +3,9 @@
  * WAL with synchronous=FULL, so an append is on disk when append() returns.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { EXIT, LoaxaError, t } from '../i18n/index.js';
+import { EXIT, LoaxaError, t, makeFolders } from '../i18n/index.js';
 import { GENESIS_HASH, canonicalJson, rowHash } from './canonical.js';
 import type { EventPayloads, EventType, JournalEvent } from './events.js';
 import { checkTimeZone, localIso, nextDate } from './time.js';
@@ -104,7 +103,7 @@ export function openDatabase(path: string, readonly: boolean): DB {
   const file = resolve(path);
   if (readonly && !existsSync(file)) throw new LoaxaError('journal.db.missing', { file }, EXIT.INVALID);
   try {
-    if (!readonly) mkdirSync(dirname(file), { recursive: true });
+    if (!readonly) makeFolders(dirname(file));
     const db = new Database(file, { readonly, fileMustExist: readonly });
     db.pragma('busy_timeout = 10000');
     // Probe: a file that is not SQLite fails here, not deep inside a query.

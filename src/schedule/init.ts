@@ -2,10 +2,10 @@
  * `loaxa init`: a new station folder with a commented example schedule (comments in the
  * reader's language) and small placeholder MP3 files shipped with loaxa — no ffmpeg needed.
  */
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve as resolvePath } from 'node:path';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXIT, LoaxaError, t } from '../i18n/index.js';
+import { EXIT, LoaxaError, makeFolders, t } from '../i18n/index.js';
 
 /** Placeholder media shipped in the package (fixtures/schedule/media). */
 const MEDIA_DIR = fileURLToPath(new URL('../../fixtures/schedule/media/', import.meta.url));
@@ -128,27 +128,6 @@ export function exampleSchedule(stationId: string, stationName: string): string 
     .replace('{schema}', SCHEMA)
     .replace('{id}', stationId)
     .replace('{name}', stationName);
-}
-
-/**
- * mkdirSync(dir, { recursive: true }) without its hang: in Node 20 that never returns where a
- * folder exists but cannot hold new ones (under /proc, mkdir answers ENOENT and the parent
- * EEXIST, and Node's walk goes back and forth for ever). The missing folders are made one at
- * a time from the outermost, so such a path fails at once, with the system's own code.
- */
-function makeFolders(dir: string): void {
-  const missing: string[] = [];
-  for (let p = dir; !existsSync(p); p = dirname(p)) {
-    missing.push(p);
-    if (dirname(p) === p) break;
-  }
-  for (const p of missing.reverse()) {
-    try {
-      mkdirSync(p);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-  }
 }
 
 /** Create the station folder; refuses to overwrite an existing schedule. */
